@@ -1,0 +1,45 @@
+package io.fleet.director.sched;
+
+import io.fleet.director.service.FlowKey;
+import io.fleet.director.service.RealServer;
+import io.fleet.director.service.Scheduler;
+
+/**
+ * nq (ip_vs_nq.c): never queue. The first available server with no active connection wins outright; when every
+ * server is busy, shortest expected delay decides.
+ */
+final class NeverQueueScheduler implements Scheduler
+{
+    private RealServer[] servers = SchedulerFactory.NO_SERVERS;
+
+    @Override
+    public void update(final RealServer[] newServers)
+    {
+        servers = newServers;
+    }
+
+    @Override
+    public RealServer pick(final FlowKey flow, final long nowNs)
+    {
+        RealServer least = null;
+        long leastOverhead = 0;
+        for (final RealServer rs : servers)
+        {
+            if (!rs.available())
+            {
+                continue;
+            }
+            if (rs.activeConnections() == 0)
+            {
+                return rs;
+            }
+            final long overhead = rs.activeConnections() + 1L;
+            if (least == null || leastOverhead * rs.weight() > overhead * least.weight())
+            {
+                least = rs;
+                leastOverhead = overhead;
+            }
+        }
+        return least;
+    }
+}
