@@ -23,6 +23,7 @@ final class ShortestExpectedDelayScheduler implements Scheduler
     {
         RealServer least = null;
         long leastOverhead = 0;
+        long leastWeight = 0;
         for (final RealServer rs : servers)
         {
             if (!rs.available())
@@ -30,10 +31,12 @@ final class ShortestExpectedDelayScheduler implements Scheduler
                 continue;
             }
             final long overhead = rs.activeConnections() + 1L;
-            if (least == null || leastOverhead * rs.weight() > overhead * least.weight())
+            final long weight = rs.weight();
+            if (least == null || leastOverhead * weight > overhead * leastWeight)
             {
                 least = rs;
                 leastOverhead = overhead;
+                leastWeight = weight;
             }
         }
         return least;

@@ -30,6 +30,7 @@ final class WeightedLeastConnectionScheduler implements Scheduler
     {
         RealServer least = null;
         long leastOverhead = 0;
+        long leastWeight = 0;
         for (final RealServer rs : servers)
         {
             if (!rs.available())
@@ -37,10 +38,12 @@ final class WeightedLeastConnectionScheduler implements Scheduler
                 continue;
             }
             final long overhead = rs.connectionOverhead();
-            if (least == null || leastOverhead * rs.weight() > overhead * least.weight())
+            final long weight = rs.weight();
+            if (least == null || leastOverhead * weight > overhead * leastWeight)
             {
                 least = rs;
                 leastOverhead = overhead;
+                leastWeight = weight;
             }
         }
         return least;
