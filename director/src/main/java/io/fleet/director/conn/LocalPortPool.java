@@ -21,6 +21,8 @@ public final class LocalPortPool
     private final int[] heads;
     private final int[] counts;
     private final long[][] inUse;
+    /** Reserved pairs still sitting in their ring, skipped when they come up. */
+    private final int[] reservedInRing;
     private int nextAddress;
 
     /**
@@ -52,6 +54,7 @@ public final class LocalPortPool
         this.heads = new int[addresses.length];
         this.counts = new int[addresses.length];
         this.inUse = new long[addresses.length][(ports + 63) / 64];
+        this.reservedInRing = new int[addresses.length];
         for (int a = 0; a < addresses.length; a++)
         {
             for (int p = 0; p < ports; p++)
@@ -94,12 +97,18 @@ public final class LocalPortPool
         {
             final int a = nextAddress;
             nextAddress = nextAddress + 1 == addresses.length ? 0 : nextAddress + 1;
-            if (counts[a] > 0)
+            while (counts[a] > 0)
             {
                 final int port = rings[a][heads[a]];
                 heads[a] = heads[a] + 1 == ports ? 0 : heads[a] + 1;
+                final int bit = port - minPort;
+                if ((inUse[a][bit >>> 6] & (1L << bit)) != 0)
+                {
+                    reservedInRing[a]--; // reserved by another director: it leaves the ring now
+                    continue;
+                }
                 counts[a]--;
-                inUse[a][(port - minPort) >>> 6] |= 1L << (port - minPort);
+                inUse[a][bit >>> 6] |= 1L << bit;
                 return ((long)a << 16) | port;
             }
         }
@@ -119,6 +128,22 @@ public final class LocalPortPool
         final int tail = (heads[addressIndex] + counts[addressIndex]) % ports;
         rings[addressIndex][tail] = port;
         counts[addressIndex]++;
+    }
+
+    /**
+     * Takes a specific pair out of the pool: a connection another director created with it (the local addresses
+     * are shared by the fleet). The port leaves the ring lazily: {@link #allocate} skips pairs that are taken.
+     */
+    public void reserve(final int addressIndex, final int port)
+    {
+        final int bit = port - minPort;
+        if (bit < 0 || bit >= ports || (inUse[addressIndex][bit >>> 6] & (1L << bit)) != 0)
+        {
+            return;
+        }
+        inUse[addressIndex][bit >>> 6] |= 1L << bit;
+        counts[addressIndex]--;
+        reservedInRing[addressIndex]++;
     }
 
     /** Whether this pair is currently held by a connection. */

@@ -38,6 +38,26 @@ public final class FlowKey
         return this;
     }
 
+    /** Fills an IPv6 flow from address words. */
+    public FlowKey set6(
+        final int protocol, final int s0, final int s1, final int s2, final int s3, final int srcPort,
+        final int d0, final int d1, final int d2, final int d3, final int dstPort)
+    {
+        this.ipv6 = true;
+        this.protocol = protocol;
+        this.src0 = s0;
+        this.src1 = s1;
+        this.src2 = s2;
+        this.src3 = s3;
+        this.srcPort = srcPort;
+        this.dst0 = d0;
+        this.dst1 = d1;
+        this.dst2 = d2;
+        this.dst3 = d3;
+        this.dstPort = dstPort;
+        return this;
+    }
+
     /** Fills a flow from two addresses of the same family. */
     public FlowKey set(final int protocol, final IpAddress src, final int srcPort, final IpAddress dst, final int dstPort)
     {

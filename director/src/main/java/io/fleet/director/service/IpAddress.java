@@ -168,6 +168,19 @@ public final class IpAddress implements Comparable<IpAddress>
             w2 & maskWord(prefixLength - 64), w3 & maskWord(prefixLength - 96));
     }
 
+    /**
+     * Word {@code word} (0..3, IPv4 in word 3) of the mask for a prefix length, for masking addresses held as four
+     * words without building an address.
+     */
+    public static int prefixMaskWord(final boolean ipv6, final int prefixLength, final int word)
+    {
+        if (!ipv6)
+        {
+            return word == 3 ? maskWord(prefixLength) : 0;
+        }
+        return maskWord(prefixLength - 32 * word);
+    }
+
     /** The 32-bit mask with the top {@code bits} bits set (clamped to 0..32). */
     static int maskWord(final int bits)
     {
