@@ -579,6 +579,9 @@ public final class ForwardingCore
         }
         rs.connectionBound(false);
         d.connections++;
+        // Replies go back the way the client's frames came: its MAC, or its router's.
+        neighbours.learn(v6, pkt.src0, pkt.src1, pkt.src2, pkt.src3,
+            EthernetHeader.readMac(b, pkt.frameOffset + EthernetHeader.SOURCE_MAC_OFFSET));
 
         if (vs.persistent())
         {
