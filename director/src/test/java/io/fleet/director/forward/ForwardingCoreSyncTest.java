@@ -1,0 +1,129 @@
+package io.fleet.director.forward;
+
+import io.fleet.director.conn.ConnectionRecord;
+import io.fleet.director.packet.TcpHeader;
+import io.fleet.director.service.ForwardingMethod;
+import io.fleet.director.service.SchedulerKind;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.fleet.director.forward.CoreHarness.CLIENT;
+import static io.fleet.director.forward.CoreHarness.LOCAL;
+import static io.fleet.director.forward.CoreHarness.RS1;
+import static io.fleet.director.forward.CoreHarness.RS1_MAC;
+import static io.fleet.director.forward.CoreHarness.RS2;
+import static io.fleet.director.forward.CoreHarness.VIP;
+import static io.fleet.director.forward.CoreHarness.config;
+import static io.fleet.director.forward.CoreHarness.fromClient;
+import static io.fleet.director.forward.CoreHarness.fromDirector;
+import static io.fleet.director.forward.CoreHarness.rs;
+import static io.fleet.director.forward.CoreHarness.service;
+import static io.fleet.director.forward.CoreHarness.tcp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The hook sync plugs into: events out of one core, records into another, and a flow that survives the move. */
+class ForwardingCoreSyncTest
+{
+    private static CoreHarness director(final ForwardingMethod method)
+    {
+        // Two real servers and rr: a fresh director would send the next new connection to RS1, so a flow that
+        // lands on RS2 only got there through the record.
+        final int port = method == ForwardingMethod.DR ? 80 : 8080;
+        return new CoreHarness(config(service(tcp(VIP, 80, SchedulerKind.RR),
+            rs(RS1, port, method), rs(RS2, port, method))).syncRing(64 * 1024).fullnat(List.of(LOCAL), 30000, 30099));
+    }
+
+    private static List<byte[]> drain(final CoreHarness h, final int wantType)
+    {
+        final List<byte[]> records = new ArrayList<>();
+        h.core.events().read((type, buffer, offset, length) ->
+        {
+            if (type == wantType)
+            {
+                final byte[] r = new byte[length];
+                buffer.getBytes(offset, r);
+                records.add(r);
+            }
+        });
+        return records;
+    }
+
+    @Test
+    void shouldPublishCreatedChangedAndClosedEvents()
+    {
+        final CoreHarness a = director(ForwardingMethod.DR);
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.ACK, 2, 1, new byte[0]));
+        final List<String> types = new ArrayList<>();
+        a.core.events().read((type, buffer, offset, length) ->
+        {
+            types.add(type + ":" + length);
+        });
+        // created (NONE), changed (SYN_RECV), changed (ESTABLISHED)
+        assertThat(types).containsExactly("1:32", "2:32", "2:32");
+        a.advance(16L * 60 * 1_000_000_000L);
+        assertThat(drain(a, ForwardingCore.EVENT_CLOSED)).hasSize(1);
+    }
+
+    @Test
+    void anotherDirectorShouldCarryOnAnEstablishedNatFlowFromItsRecord()
+    {
+        final CoreHarness a = director(ForwardingMethod.NAT);
+        final CoreHarness b = director(ForwardingMethod.NAT);
+        // Burn RS1 on A so that the flow under test goes to RS2.
+        a.send(fromClient(CLIENT, VIP).tcp(39999, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.ACK, 2, 1, new byte[0]));
+        final List<byte[]> records = drain(a, ForwardingCore.EVENT_CHANGED);
+        final byte[] last = records.get(records.size() - 1);
+        assertThat(last).hasSize(ConnectionRecord.IPV4_LENGTH);
+
+        // Director A dies; B receives the record through sync and then the client's next segment.
+        final UnsafeBuffer record = new UnsafeBuffer(last);
+        assertThat(b.core.remote().write(ForwardingCore.REMOTE_RECORD, record, 0, last.length)).isTrue();
+        b.core.poll(b.nowNs);
+        assertThat(b.core.counters().remoteRecordsApplied()).isEqualTo(1);
+        final byte[] data = "more".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(b.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.ACK, 3, 1, data))).isEqualTo(Verdict.FORWARDED);
+        assertThat(ForwardingCoreGoldenTest.hex(b.only())).isEqualTo(ForwardingCoreGoldenTest.hex(
+            fromDirector(CoreHarness.RS2_MAC, CLIENT, RS2).tcp(40000, 8080, TcpHeader.ACK, 3, 1, data)));
+        assertThat(b.core.destination(1).server().activeConnections()).as("counted as established on B").isEqualTo(1);
+        // And the reply direction works on B too.
+        assertThat(b.send(io.fleet.director.packet.FrameWriter.frame().macs(CoreHarness.RS2_MAC, CoreHarness.DIRECTOR_MAC)
+            .ip(RS2, CLIENT).tcp(8080, 40000, TcpHeader.ACK, 1, 7, data))).isEqualTo(Verdict.DROP_NEIGHBOUR_MISS);
+    }
+
+    @Test
+    void aFullNatRecordShouldReserveItsLocalPortOnTheOtherDirector()
+    {
+        final CoreHarness a = director(ForwardingMethod.FULLNAT);
+        final CoreHarness b = director(ForwardingMethod.FULLNAT);
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        final byte[] created = drain(a, ForwardingCore.EVENT_CREATED).get(0);
+        b.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(created), 0, created.length);
+        b.core.poll(b.nowNs);
+        // B's own new connection must not reuse A's local pair 30000.
+        b.send(fromClient(io.fleet.director.service.IpAddress.parse("c", "203.0.113.9"), VIP)
+            .tcp(1234, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        final io.fleet.director.packet.ParsedPacket p = ForwardingCoreGoldenTest.parse(b.only());
+        assertThat(p.srcPort).isNotEqualTo(30000);
+        assertThat(p.src3).isEqualTo(LOCAL.ipv4());
+    }
+
+    @Test
+    void shouldRejectRecordsForUnknownServicesAndCountThem()
+    {
+        final CoreHarness a = director(ForwardingMethod.DR);
+        final byte[] junk = new byte[32];
+        junk[0] = 0x10;
+        a.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(junk), 0, 32);
+        a.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(new byte[8]), 0, 8);
+        a.core.poll(a.nowNs);
+        assertThat(a.core.counters().remoteRecordsRejected()).isEqualTo(2);
+        assertThat(a.core.table(false).size()).isZero();
+        assertThat(RS1_MAC).isNotZero();
+    }
+}
