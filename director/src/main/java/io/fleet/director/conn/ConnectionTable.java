@@ -381,6 +381,10 @@ public final class ConnectionTable
     public int expire(final long nowNs, final int limit, final ExpiryHandler handler)
     {
         final long nowTick = Math.floorDiv(nowNs, tickNs);
+        if (nowTick - wheelTick >= wheel.length)
+        {
+            return catchUp(nowTick, handler);
+        }
         int removed = 0;
         int visited = 0;
         while (wheelTick <= nowTick)
@@ -428,6 +432,44 @@ public final class ConnectionTable
             }
             wheelTick++;
         }
+        return removed;
+    }
+
+    /**
+     * After a pause longer than the wheel's span (or a clock that jumped), every slot is visited once against the
+     * current time instead of walking each missed tick. Not bounded by a limit: it is rare, and bounded by the table.
+     */
+    private int catchUp(final long nowTick, final ExpiryHandler handler)
+    {
+        wheelTick = nowTick;
+        int removed = 0;
+        for (int slotIndex = 0; slotIndex < wheel.length; slotIndex++)
+        {
+            int e = wheel[slotIndex];
+            wheel[slotIndex] = NONE;
+            while (e != NONE)
+            {
+                final int base = e * stride;
+                final int next = slab[base + nextOffset];
+                slab[base + prevOffset] = NONE;
+                slab[base + nextOffset] = NONE;
+                if (slab[base + expiryOffset] - (int)nowTick > 0)
+                {
+                    link(e, slab[base + expiryOffset]);
+                }
+                else if (handler.onExpire(this, e))
+                {
+                    removeUnlinked(e);
+                    removed++;
+                }
+                else if ((slab[base + metaOffset] & FLAG_IN_USE) != 0 && !isLinked(e))
+                {
+                    link(e, Math.max(slab[base + expiryOffset], (int)nowTick + 1));
+                }
+                e = next;
+            }
+        }
+        wheelTick = nowTick + 1;
         return removed;
     }
 

@@ -118,6 +118,19 @@ class ConnectionTableTest
     }
 
     @Test
+    void shouldCatchUpAfterAPauseLongerThanTheWheelWithoutWalkingEveryTick()
+    {
+        final ConnectionTable t = new ConnectionTable(false, 16, TICK, 8, 0);
+        t.insert(client(1, 1), 5 * S);
+        final int keep = t.insert(client(2, 1), 1_000_000 * S);
+        // A jump of ten million ticks: visited slot by slot, not tick by tick.
+        assertThat(t.expire(1_000 * S, 100, (table, e) -> true)).isEqualTo(1);
+        assertThat(t.find(client(2, 1))).isEqualTo(keep);
+        assertThat(t.expire(1_000_001 * S, 100, (table, e) -> true)).isEqualTo(1);
+        assertThat(t.size()).isZero();
+    }
+
+    @Test
     void shouldBoundTheWorkOfOneExpiryCall()
     {
         final ConnectionTable t = new ConnectionTable(false, 100, TICK, 64, 0);

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
     name = "fleet sim",
     mixinStandardHelpOptions = true,
     description = "Run Fleet's real scheduler and forwarding code offline: what-ifs, replays, drills.",
-    subcommands = {SchedCommand.class, SimMain.Drill.class, SimMain.Replay.class})
+    subcommands = {SchedCommand.class, ReplayCommand.class, SimMain.Drill.class})
 public final class SimMain implements Callable<Integer>
 {
     /** Exit code for bad arguments and for commands that are not delivered yet. */
@@ -62,24 +62,6 @@ public final class SimMain implements Callable<Integer>
         public Integer call()
         {
             spec.commandLine().getErr().println("fleet sim drill: not available yet (the simulator issue delivers it)");
-            return EXIT_USAGE;
-        }
-    }
-
-    /** Issue: forwarding core (offline pcap replay). */
-    @Command(name = "replay", description = "Replay a pcap through the forwarding core (not available yet).")
-    static final class Replay implements Callable<Integer>
-    {
-        @CommandLine.Unmatched
-        java.util.List<String> ignored;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call()
-        {
-            spec.commandLine().getErr().println("fleet sim replay: not available yet (the forwarding-core issue delivers it)");
             return EXIT_USAGE;
         }
     }
