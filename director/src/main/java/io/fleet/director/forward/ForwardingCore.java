@@ -54,6 +54,8 @@ public final class ForwardingCore
     public static final int REMOTE_RECORD = 1;
 
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
+    /** values() copies the array each call; the packet path must not allocate. */
+    private static final ForwardingMethod[] METHODS = ForwardingMethod.values();
     private static final int PROTO_ICMP = 1;
     private static final int PROTO_TCP = 6;
     private static final int PROTO_UDP = 17;
@@ -680,7 +682,7 @@ public final class ForwardingCore
     private Verdict toRealServer(final MutableDirectBuffer b, final ConnectionTable table, final int e, final long nowNs)
     {
         final Destination d = destinations[table.dest(e)];
-        final ForwardingMethod method = ForwardingMethod.values()[table.method(e)];
+        final ForwardingMethod method = METHODS[table.method(e)];
         track(table, e, d, method.repliesViaDirector() ? TcpState.DIR_INPUT : TcpState.DIR_INPUT_ONLY, nowNs);
         d.packetsIn++;
         d.bytesIn += pkt.ipTotalLength;
