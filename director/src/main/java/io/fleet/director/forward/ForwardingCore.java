@@ -215,6 +215,36 @@ public final class ForwardingCore
         return destinations.length;
     }
 
+    public int serviceCount()
+    {
+        return services.length;
+    }
+
+    public Service service(final int index)
+    {
+        return services[index];
+    }
+
+    /**
+     * A virtual service's counters, summed over its real servers: connections, packets in, packets out, bytes in,
+     * bytes out, active connections, inactive connections (in that order in {@code out}, which needs 7 slots).
+     */
+    public void serviceCounters(final int service, final long[] out)
+    {
+        java.util.Arrays.fill(out, 0, 7, 0);
+        for (final int id : serviceDestinations[service])
+        {
+            final Destination d = destinations[id];
+            out[0] += d.connections;
+            out[1] += d.packetsIn;
+            out[2] += d.packetsOut;
+            out[3] += d.bytesIn;
+            out[4] += d.bytesOut;
+            out[5] += d.server.activeConnections();
+            out[6] += d.server.inactiveConnections();
+        }
+    }
+
     /** The queue of connection events for sync (null when sync is off); the sync side reads it. */
     public RingBuffer events()
     {

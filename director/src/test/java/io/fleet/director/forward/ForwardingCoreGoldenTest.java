@@ -114,6 +114,10 @@ class ForwardingCoreGoldenTest
         }
         assertThat(h.core.destination(0).packetsIn()).isEqualTo(2);
         assertThat(h.core.destination(0).packetsOut()).isEqualTo(1);
+        final long[] vs = new long[7];
+        h.core.serviceCounters(0, vs);
+        // 1 connection, 2 packets in, 1 out, bytes in = 40 + 58 (IP lengths), bytes out 40, 1 active, 0 inactive.
+        assertThat(vs).containsExactly(1, 2, 1, 98, 40, 1, 0);
     }
 
     @Test
