@@ -123,6 +123,20 @@ public final class ForwardingConfig
         return this;
     }
 
+    /** Slots of the cache that sends later fragments after their first (default 4096). */
+    public ForwardingConfig fragments(final int slots)
+    {
+        this.fragmentSlots = slots;
+        return this;
+    }
+
+    /** Entries of the neighbour (IP to MAC) cache (default 4096). */
+    public ForwardingConfig neighbours(final int entries)
+    {
+        this.neighbourCapacity = entries;
+        return this;
+    }
+
     /** Wall-clock minus monotonic time, in ns, so that records carry absolute expiries. */
     public ForwardingConfig epochOffsetNs(final long offsetNs)
     {

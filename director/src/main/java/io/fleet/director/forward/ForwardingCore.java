@@ -101,7 +101,8 @@ public final class ForwardingCore
     private final ParsedPacket pkt = new ParsedPacket();
     private final FlowKey key = new FlowKey();
     private final FlowKey templateKey = new FlowKey();
-    private final UnsafeBuffer scratch = new UnsafeBuffer(ByteBuffer.allocateDirect(65_536 + 256));
+    /** Frames the core builds (tunnels, answers, ICMP errors): the largest IP packet plus room for layer 2. */
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[65_536 + 256]);
     private final int[] words = new int[4];
     private final int[] words2 = new int[4];
     private long lastNowNs;

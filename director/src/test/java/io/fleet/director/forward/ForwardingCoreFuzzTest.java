@@ -45,11 +45,11 @@ class ForwardingCoreFuzzTest
             service(tcp(VIP, 80, SchedulerKind.RR), rs(RS1, 80, ForwardingMethod.DR), rs(RS2, 80, ForwardingMethod.DR)),
             service(tcp(VIP, 81, SchedulerKind.WLC), rs(RS1, 8081, ForwardingMethod.NAT)),
             service(tcp(VIP, 82, SchedulerKind.SH), rs(RS1, 82, ForwardingMethod.TUN)),
-            service(tcp(VIP, 83, SchedulerKind.MH), rs(RS2, 8083, ForwardingMethod.FULLNAT)),
+            service(tcp(VIP, 83, SchedulerKind.SH), rs(RS2, 8083, ForwardingMethod.FULLNAT)),
             service(VirtualService.udp(VIP, 53).scheduler(SchedulerKind.RR).build(), rs(RS2, 5353, ForwardingMethod.NAT)),
             service(VirtualService.tcp(VIP, 443).persistence(60).build(), rs(RS1, 443, ForwardingMethod.DR)),
             service(tcp(VIP6, 80, SchedulerKind.LC), rs(RS1_6, 8080, ForwardingMethod.NAT)))
-            .capacity(32, 32).fullnat(List.of(LOCAL), 2000, 2015).syncRing(4096).mtu(1280)
+            .capacity(32, 32).fragments(64).neighbours(64).fullnat(List.of(LOCAL), 2000, 2015).syncRing(4096).mtu(1280)
             .portMac(CoreHarness.DIRECTOR_MAC).ipv4(CoreHarness.OWN4).ipv6(CoreHarness.OWN6);
         final ForwardingCore core = new ForwardingCore(c, (buffer, offset, length) ->
         {
