@@ -405,24 +405,14 @@ public final class ConnectionTable
                     e = next;
                     continue;
                 }
-                final int expiryTick = slab[base + expiryOffset];
-                if (expiryTick - (int)wheelTick > 0)
+                if (slab[base + expiryOffset] - (int)wheelTick > 0)
                 {
-                    link(e, expiryTick);
+                    link(e, slab[base + expiryOffset]);
                 }
                 else
                 {
                     visited++;
-                    if (handler.onExpire(this, e))
-                    {
-                        removeUnlinked(e);
-                        removed++;
-                    }
-                    else if ((slab[base + metaOffset] & FLAG_IN_USE) != 0 && slab[base + prevOffset] == NONE
-                        && !isLinked(e))
-                    {
-                        link(e, Math.max(slab[base + expiryOffset], (int)wheelTick + 1));
-                    }
+                    removed += expireOne(e, (int)wheelTick, handler);
                 }
                 e = next;
             }
@@ -433,6 +423,21 @@ public final class ConnectionTable
             wheelTick++;
         }
         return removed;
+    }
+
+    /** An unlinked, due entry: the handler removes it, or keeps it with a new expiry (re-linked here). */
+    private int expireOne(final int e, final int currentTick, final ExpiryHandler handler)
+    {
+        if (handler.onExpire(this, e))
+        {
+            removeUnlinked(e);
+            return 1;
+        }
+        if ((slab[e * stride + metaOffset] & FLAG_IN_USE) != 0 && !isLinked(e))
+        {
+            link(e, Math.max(slab[e * stride + expiryOffset], currentTick + 1));
+        }
+        return 0;
     }
 
     /**
@@ -457,14 +462,9 @@ public final class ConnectionTable
                 {
                     link(e, slab[base + expiryOffset]);
                 }
-                else if (handler.onExpire(this, e))
+                else
                 {
-                    removeUnlinked(e);
-                    removed++;
-                }
-                else if ((slab[base + metaOffset] & FLAG_IN_USE) != 0 && !isLinked(e))
-                {
-                    link(e, Math.max(slab[base + expiryOffset], (int)nowTick + 1));
+                    removed += expireOne(e, (int)nowTick, handler);
                 }
                 e = next;
             }

@@ -737,17 +737,24 @@ public final class ForwardingCore
             rewriteAddress(b, false, table.client(e, 0), table.client(e, 1), table.client(e, 2), table.client(e, 3));
             rewritePort(b, false, table.clientPort(e));
         }
-        long mac = neighbours.lookup(v6, table.client(e, 0), table.client(e, 1), table.client(e, 2), table.client(e, 3));
+        clientWords(table, e);
+        return sendToClient(b, v6, words2);
+    }
+
+    /** Sends the (rewritten) frame toward a client: its MAC, else the gateway's, else ask and drop. */
+    private Verdict sendToClient(final MutableDirectBuffer b, final boolean v6, final int[] client)
+    {
+        long mac = neighbours.lookup(v6, client[0], client[1], client[2], client[3]);
         if (mac == NeighbourCache.MISSING)
         {
             mac = gatewayMac;
         }
         if (mac == NeighbourCache.MISSING)
         {
-            if (pkt.ipVersion == 6 || lastNowNs - lastClientRequestNs > NEIGHBOUR_RETRY_NS)
+            if (lastNowNs - lastClientRequestNs > NEIGHBOUR_RETRY_NS)
             {
                 lastClientRequestNs = lastNowNs;
-                solicit(v6, table.client(e, 0), table.client(e, 1), table.client(e, 2), table.client(e, 3));
+                solicit(v6, client[0], client[1], client[2], client[3]);
             }
             return Verdict.DROP_NEIGHBOUR_MISS;
         }
@@ -816,7 +823,7 @@ public final class ForwardingCore
 
     private Verdict sendToDestination(final MutableDirectBuffer b, final Destination d, final boolean v6)
     {
-        final long mac = nextHop(d, v6);
+        final long mac = nextHop(d);
         if (mac == NeighbourCache.MISSING)
         {
             return Verdict.DROP_NEIGHBOUR_MISS;
@@ -827,7 +834,7 @@ public final class ForwardingCore
         return Verdict.FORWARDED;
     }
 
-    private long nextHop(final Destination d, final boolean requestFamilyV6)
+    private long nextHop(final Destination d)
     {
         if (d.mac != NeighbourCache.MISSING)
         {
@@ -864,7 +871,7 @@ public final class ForwardingCore
             }
             return Verdict.DROP_TOO_BIG;
         }
-        final long mac = nextHop(d, outerV6);
+        final long mac = nextHop(d);
         if (mac == NeighbourCache.MISSING)
         {
             return Verdict.DROP_NEIGHBOUR_MISS;
@@ -1075,20 +1082,7 @@ public final class ForwardingCore
             writeInner(b, v6, true, words2, table.clientPort(e));
         }
         finishIcmpRewrite(b, v6);
-        long mac = neighbours.lookup(v6, words2[0], words2[1], words2[2], words2[3]);
-        if (mac == NeighbourCache.MISSING)
-        {
-            mac = gatewayMac;
-        }
-        if (mac == NeighbourCache.MISSING)
-        {
-            solicit(v6, words2[0], words2[1], words2[2], words2[3]);
-            return Verdict.DROP_NEIGHBOUR_MISS;
-        }
-        EthernetHeader.writeMac(b, pkt.frameOffset + EthernetHeader.DESTINATION_MAC_OFFSET, mac);
-        EthernetHeader.writeMac(b, pkt.frameOffset + EthernetHeader.SOURCE_MAC_OFFSET, portMac);
-        send(b, pkt.frameOffset, pkt.ipEnd() - pkt.frameOffset);
-        return Verdict.FORWARDED;
+        return sendToClient(b, v6, words2);
     }
 
     private void localWords(final ConnectionTable t, final int e)
