@@ -1,0 +1,82 @@
+package io.fleet.vrrp.testing;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.fleet.vrrp.link.FrameReceiver;
+import io.fleet.vrrp.link.Link;
+
+/** A shared Ethernet segment in memory: what one port sends, every other attached port receives, synchronously. */
+public final class MemoryHub
+{
+    private final List<Port> ports = new ArrayList<>();
+    private final List<byte[]> log = new ArrayList<>();
+
+    public final class Port implements Link
+    {
+        private final byte[] mac;
+        private FrameReceiver receiver = (f, o, l) -> { };
+        private boolean attached = true;
+
+        Port(final byte[] mac)
+        {
+            this.mac = mac.clone();
+        }
+
+        @Override
+        public byte[] macAddress()
+        {
+            return mac.clone();
+        }
+
+        @Override
+        public boolean isUp()
+        {
+            return attached;
+        }
+
+        @Override
+        public void send(final byte[] frame, final int length)
+        {
+            if (!attached)
+            {
+                return;
+            }
+            final byte[] copy = Arrays.copyOf(frame, length);
+            log.add(copy);
+            for (final Port p : new ArrayList<>(ports))
+            {
+                if (p != this && p.attached)
+                {
+                    p.receiver.onFrame(copy, 0, copy.length);
+                }
+            }
+        }
+
+        @Override
+        public void receiver(final FrameReceiver receiver)
+        {
+            this.receiver = receiver;
+        }
+
+        /** Unplugs (false) or plugs the cable back (true). */
+        public void attached(final boolean attached)
+        {
+            this.attached = attached;
+        }
+    }
+
+    public Port port(final byte[] mac)
+    {
+        final Port p = new Port(mac);
+        ports.add(p);
+        return p;
+    }
+
+    /** Every frame sent on the segment, in order. */
+    public List<byte[]> log()
+    {
+        return log;
+    }
+}
