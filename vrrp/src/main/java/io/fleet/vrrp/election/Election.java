@@ -17,7 +17,7 @@ public final class Election
     public static int effectivePriority(final VipGroup group, final String node, final NodeHealth health)
     {
         final int base = group.basePriority(node);
-        if (base == 0 || health.faulted())
+        if (base == 0 || health.faulted(group.name()))
         {
             return 0;
         }

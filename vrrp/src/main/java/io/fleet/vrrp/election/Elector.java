@@ -220,7 +220,7 @@ public final class Elector
             {
                 role = Role.MASTER;
             }
-            else if (selfHealth.faulted() || !view.selfMayHold())
+            else if (selfHealth.faulted(g.group.name()) || !view.selfMayHold())
             {
                 role = Role.FAULT;
             }
