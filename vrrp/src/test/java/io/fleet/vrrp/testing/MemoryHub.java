@@ -11,7 +11,12 @@ import io.fleet.vrrp.link.Link;
 public final class MemoryHub
 {
     private final List<Port> ports = new ArrayList<>();
-    private final List<byte[]> log = new ArrayList<>();
+    private final List<Sent> log = new ArrayList<>();
+
+    /** A frame seen on the segment and when. */
+    public record Sent(long atNs, byte[] frame)
+    {
+    }
 
     public final class Port implements Link
     {
@@ -39,17 +44,21 @@ public final class MemoryHub
         @Override
         public void send(final byte[] frame, final int length)
         {
-            if (!attached)
+            // One frame at a time on the segment, whichever thread sends; receivers run on the sender's thread.
+            synchronized (MemoryHub.this)
             {
-                return;
-            }
-            final byte[] copy = Arrays.copyOf(frame, length);
-            log.add(copy);
-            for (final Port p : new ArrayList<>(ports))
-            {
-                if (p != this && p.attached)
+                if (!attached)
                 {
-                    p.receiver.onFrame(copy, 0, copy.length);
+                    return;
+                }
+                final byte[] copy = Arrays.copyOf(frame, length);
+                log.add(new Sent(System.nanoTime(), copy));
+                for (final Port p : ports)
+                {
+                    if (p != this && p.attached)
+                    {
+                        p.receiver.onFrame(copy, 0, copy.length);
+                    }
                 }
             }
         }
@@ -63,11 +72,14 @@ public final class MemoryHub
         /** Unplugs (false) or plugs the cable back (true). */
         public void attached(final boolean attached)
         {
-            this.attached = attached;
+            synchronized (MemoryHub.this)
+            {
+                this.attached = attached;
+            }
         }
     }
 
-    public Port port(final byte[] mac)
+    public synchronized Port port(final byte[] mac)
     {
         final Port p = new Port(mac);
         ports.add(p);
@@ -75,8 +87,19 @@ public final class MemoryHub
     }
 
     /** Every frame sent on the segment, in order. */
-    public List<byte[]> log()
+    public synchronized List<byte[]> log()
     {
-        return log;
+        final List<byte[]> frames = new ArrayList<>(log.size());
+        for (final Sent s : log)
+        {
+            frames.add(s.frame());
+        }
+        return frames;
+    }
+
+    /** Every frame sent on the segment with its time, in order. */
+    public synchronized List<Sent> timedLog()
+    {
+        return new ArrayList<>(log);
     }
 }
