@@ -10,6 +10,7 @@ import java.util.function.Function;
 import io.fleet.vrrp.election.MembershipView;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -57,7 +58,10 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
 
     public static Behavior<Command> create(final Function<Member, String> nodeId, final Consumer<MembershipView> listener)
     {
-        return Behaviors.setup(ctx -> new ClusterMembership(ctx, nodeId, listener));
+        // A bug here must not leave the election on a stale view: restart, which subscribes again and so replays the
+        // current cluster state as events.
+        return Behaviors.supervise(Behaviors.<Command>setup(ctx -> new ClusterMembership(ctx, nodeId, listener)))
+            .onFailure(SupervisorStrategy.restart());
     }
 
     private ClusterMembership(
@@ -134,6 +138,12 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
         for (final Member m : members)
         {
             final String id = nodeId.apply(m);
+            if (ids.contains(id))
+            {
+                // Two incarnations of one address (a restarted director whose old self is not removed yet): the
+                // older one, listed first, stands for the id until it is gone.
+                continue;
+            }
             ids.add(id);
             selfMember |= id.equals(self);
             if (unreachable.contains(m.uniqueAddress()))

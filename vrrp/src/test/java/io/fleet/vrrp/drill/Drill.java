@@ -168,10 +168,23 @@ public final class Drill implements AutoCloseable
     /** Waits until all three see each other and exactly one holds vip-0 for a second. */
     public void awaitStable(final long timeoutMs) throws InterruptedException
     {
-        await("three members and one holder", timeoutMs, () -> allSeeThree() && holder() >= 0);
-        // Let a restarted node's hysteresis and preemption play out.
-        Thread.sleep(2_000);
-        await("three members and one holder after hysteresis", timeoutMs, () -> allSeeThree() && holder() >= 0);
+        try
+        {
+            await("three members and one holder", timeoutMs, () -> allSeeThree() && holder() >= 0);
+            // Let a restarted node's hysteresis and preemption play out.
+            Thread.sleep(2_000);
+            await("three members and one holder after hysteresis", timeoutMs, () -> allSeeThree() && holder() >= 0);
+        }
+        catch (final AssertionError ex)
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                final List<String> lines = output.get(i);
+                System.out.println("node " + i + " alive=" + isAlive(i) + " last lines: " +
+                    lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            }
+            throw ex;
+        }
     }
 
     /** Result of one kill: takeover in ns (last frame of the old holder to first GARP of the new), and who. */
