@@ -1,0 +1,231 @@
+package io.fleet.vrrp.cluster;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+import io.fleet.vrrp.agent.Agent;
+import io.fleet.vrrp.announce.AnnounceSettings;
+import io.fleet.vrrp.announce.Announcer;
+import io.fleet.vrrp.election.Election;
+import io.fleet.vrrp.election.Elector;
+import io.fleet.vrrp.election.HealthView;
+import io.fleet.vrrp.election.MembershipView;
+import io.fleet.vrrp.election.NodeHealth;
+import io.fleet.vrrp.election.Role;
+import io.fleet.vrrp.election.RoleChange;
+import io.fleet.vrrp.election.VipGroup;
+import io.fleet.vrrp.link.Link;
+import io.fleet.vrrp.track.GroupTracking;
+import io.fleet.vrrp.track.LinkState;
+import io.fleet.vrrp.track.NotifyScripts;
+import io.fleet.vrrp.track.ScriptSupervisor;
+import io.fleet.vrrp.track.TrackScript;
+
+/**
+ * Cluster-driven VIP holding on one director: the {@link Elector} fed with membership views and health, the
+ * {@link Announcer} holding what the election gives this director, notify hooks on every role change, and this
+ * director's own health from its track scripts and interfaces, published for the other directors.
+ * <p>
+ * Inputs come from any thread ({@link #onView}, {@link #onRemoteHealth}, {@link #onScriptStatus}) through a queue;
+ * everything else happens on the one vrrp thread that runs this {@link Agent}.
+ */
+public final class ClusterVipService implements Agent
+{
+    /** How this director's own health is tracked and published. */
+    public record Tracking(
+        List<GroupTracking> groups, Map<String, TrackScript> scripts, LinkState links, long interfacePollNs,
+        Consumer<NodeHealth> publish)
+    {
+        public static Tracking none()
+        {
+            return new Tracking(List.of(), Map.of(), name -> true, 1_000_000_000L, h -> { });
+        }
+    }
+
+    private record ViewChanged(MembershipView view) { }
+    private record HealthChanged(String node, NodeHealth health) { }
+    private record ScriptsChanged(Map<String, Boolean> status) { }
+
+    private final String self;
+    private final Link link;
+    private final Elector elector;
+    private final Announcer announcer;
+    private final Map<String, NotifyScripts> notify;
+    private final ScriptSupervisor scripts;
+    private final Tracking tracking;
+    private final Consumer<RoleChange> listener;
+    private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final Map<String, NodeHealth> remoteHealth = new HashMap<>();
+    private Map<String, Boolean> scriptStatus = Map.of();
+    private NodeHealth ownHealth = NodeHealth.HEALTHY;
+    private long nextInterfacePollNs;
+    private volatile Runnable wakeUp = () -> { };
+
+    /**
+     * @param scripts  runs notify hooks (and the track scripts); may be null when no hook is configured.
+     * @param listener told of every role change on the vrrp thread (metrics, tests); must not block.
+     */
+    public ClusterVipService(
+        final String self, final List<VipGroup> groups, final long stableAfterNs, final Link link,
+        final AnnounceSettings announceSettings, final Map<String, NotifyScripts> notify, final ScriptSupervisor scripts,
+        final Tracking tracking, final Consumer<RoleChange> listener)
+    {
+        this.self = self;
+        this.link = link;
+        this.elector = new Elector(self, groups, stableAfterNs);
+        this.announcer = new Announcer(link, announceSettings);
+        this.notify = Map.copyOf(notify);
+        this.scripts = scripts;
+        this.tracking = tracking;
+        this.listener = listener;
+        link.receiver(announcer);
+    }
+
+    public void wakeUp(final Runnable wakeUp)
+    {
+        this.wakeUp = wakeUp;
+    }
+
+    /** Any thread: the cluster view changed. */
+    public void onView(final MembershipView view)
+    {
+        inbox.add(new ViewChanged(view));
+        wakeUp.run();
+    }
+
+    /** Any thread: another director published its health. */
+    public void onRemoteHealth(final String node, final NodeHealth health)
+    {
+        inbox.add(new HealthChanged(node, health));
+        wakeUp.run();
+    }
+
+    /** Any thread (the script supervisor's): track script states changed. */
+    public void onScriptStatus(final Map<String, Boolean> status)
+    {
+        inbox.add(new ScriptsChanged(status));
+        wakeUp.run();
+    }
+
+    public Announcer announcer()
+    {
+        return announcer;
+    }
+
+    /** Read on the vrrp thread only (or after it stopped). */
+    public Elector elector()
+    {
+        return elector;
+    }
+
+    @Override
+    public int doWork(final long nowNs)
+    {
+        int work = 0;
+        Object message;
+        boolean healthDirty = false;
+        while ((message = inbox.poll()) != null)
+        {
+            work++;
+            if (message instanceof ViewChanged v)
+            {
+                apply(elector.onView(v.view(), nowNs), nowNs);
+            }
+            else if (message instanceof HealthChanged h)
+            {
+                if (!h.node().equals(self))
+                {
+                    remoteHealth.put(h.node(), h.health());
+                    healthDirty = true;
+                }
+            }
+            else if (message instanceof ScriptsChanged s)
+            {
+                scriptStatus = s.status();
+                healthDirty |= recomputeOwnHealth();
+            }
+        }
+        if (nowNs - nextInterfacePollNs >= 0)
+        {
+            nextInterfacePollNs = nowNs + tracking.interfacePollNs();
+            healthDirty |= recomputeOwnHealth();
+        }
+        if (healthDirty)
+        {
+            final Map<String, NodeHealth> all = new HashMap<>(remoteHealth);
+            all.put(self, ownHealth);
+            apply(elector.onHealth(new HealthView(all), nowNs), nowNs);
+            work++;
+        }
+        if (nowNs - elector.nextDeadlineNs() >= 0)
+        {
+            apply(elector.onTime(nowNs), nowNs);
+            work++;
+        }
+        return work + announcer.doWork(nowNs);
+    }
+
+    private boolean recomputeOwnHealth()
+    {
+        final NodeHealth next = GroupTracking.health(tracking.groups(), tracking.scripts(), scriptStatus,
+            tracking.links(), link.isUp());
+        if (next.equals(ownHealth))
+        {
+            return false;
+        }
+        ownHealth = next;
+        tracking.publish().accept(next);
+        return true;
+    }
+
+    private void apply(final List<RoleChange> changes, final long nowNs)
+    {
+        for (final RoleChange c : changes)
+        {
+            final VipGroup group = elector.group(c.group());
+            if (c.to() == Role.MASTER)
+            {
+                announcer.hold(group.name(), group.addresses(), link.macAddress(), nowNs);
+            }
+            else if (c.from() == Role.MASTER)
+            {
+                announcer.release(group.name());
+            }
+            final NotifyScripts hooks = notify.get(group.name());
+            if (hooks != null && scripts != null)
+            {
+                final int priority = Election.effectivePriority(group, self, ownHealth);
+                for (final List<String> command : hooks.commands(group.name(), c.to(), priority))
+                {
+                    scripts.submit(group.name(), command, hooks.timeoutNs());
+                }
+            }
+            listener.accept(c);
+        }
+    }
+
+    @Override
+    public long nextDeadlineNs()
+    {
+        long deadline = nextInterfacePollNs;
+        for (final long d : new long[]{elector.nextDeadlineNs(), announcer.nextDeadlineNs()})
+        {
+            if (d != Long.MAX_VALUE && d - deadline < 0)
+            {
+                deadline = d;
+            }
+        }
+        return deadline;
+    }
+
+    /** Releases every VIP (notify hooks see INITIALIZE) when the vrrp thread stops. */
+    @Override
+    public void onClose(final long nowNs)
+    {
+        apply(elector.shutdown(), nowNs);
+    }
+}

@@ -1,0 +1,312 @@
+package io.fleet.vrrp.election;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The VIP election of one director, driven by hand: feed it membership views, health and the time, and it says
+ * which of its roles changed. Holds the little state the pure {@link Election} needs to behave like Keepalived
+ * over a cluster: who holds each group now (for no-preempt and preempt delay) and since when each node has been
+ * reachable (hysteresis).
+ * <p>
+ * Rules, applied per group on every input:
+ * <ul>
+ *   <li>A node is eligible when reachable, its effective priority is above 0, and, for this director itself, it is
+ *       on the majority side and not downed. A holder that stops being eligible loses the group at once: takeover
+ *       follows reachability, not downing.</li>
+ *   <li>With no eligible holder the best <em>stable</em> eligible node takes the group, or the best eligible node when
+ *       none is stable yet. A node is stable after {@code stableAfterNs} of continuous reachability (hysteresis), so
+ *       a flapping link cannot pull a group back and forth; members already present in this director's first view
+ *       count as stable, this director itself does not (it is the newcomer).</li>
+ *   <li>With preempt on, a stable node that beats the holder takes the group once it has beaten it continuously for
+ *       the group's preempt delay. With preempt off the holder keeps the group while it stays eligible.</li>
+ * </ul>
+ * Single-threaded: one thread calls every method. Deadlines compare as {@code deadlineNs - nowNs < 0}.
+ */
+public final class Elector
+{
+    private final String self;
+    private final long stableAfterNs;
+    private final Map<String, GroupState> groups = new LinkedHashMap<>();
+    private final Map<String, Long> reachableSinceNs = new HashMap<>();
+    private final Set<String> stable = new HashSet<>();
+    private MembershipView view;
+    private HealthView health = HealthView.ALL_HEALTHY;
+
+    private static final class GroupState
+    {
+        final VipGroup group;
+        String holder;
+        String challenger;
+        long challengerSinceNs;
+        Role role = Role.INITIALIZE;
+
+        GroupState(final VipGroup group)
+        {
+            this.group = group;
+        }
+    }
+
+    /**
+     * @param self          this director's node id.
+     * @param groups        the VIP groups, names unique.
+     * @param stableAfterNs how long a node must stay reachable before it may take a group by preemption.
+     */
+    public Elector(final String self, final List<VipGroup> groups, final long stableAfterNs)
+    {
+        this.self = self;
+        this.stableAfterNs = stableAfterNs;
+        for (final VipGroup group : groups)
+        {
+            if (this.groups.put(group.name(), new GroupState(group)) != null)
+            {
+                throw new IllegalArgumentException("duplicate VIP group " + group.name());
+            }
+        }
+    }
+
+    public String self()
+    {
+        return self;
+    }
+
+    /** A new membership view; returns the role changes it causes, in group order. */
+    public List<RoleChange> onView(final MembershipView newView, final long nowNs)
+    {
+        if (!newView.self().equals(self))
+        {
+            throw new IllegalArgumentException("view of " + newView.self() + " given to elector of " + self);
+        }
+        final boolean first = view == null;
+        for (final String node : newView.members())
+        {
+            if (newView.isReachable(node))
+            {
+                if (!reachableSinceNs.containsKey(node))
+                {
+                    reachableSinceNs.put(node, nowNs);
+                    if (first && !node.equals(self))
+                    {
+                        stable.add(node);
+                    }
+                }
+            }
+        }
+        reachableSinceNs.keySet().removeIf(node -> !newView.isReachable(node));
+        stable.removeIf(node -> !newView.isReachable(node));
+        view = newView;
+        return evaluate(nowNs);
+    }
+
+    /** New track-script and interface health of the directors; returns the role changes it causes. */
+    public List<RoleChange> onHealth(final HealthView newHealth, final long nowNs)
+    {
+        health = newHealth;
+        return view == null ? List.of() : evaluate(nowNs);
+    }
+
+    /** Re-evaluates at {@code nowNs}: call at {@link #nextDeadlineNs()} or later. */
+    public List<RoleChange> onTime(final long nowNs)
+    {
+        return view == null ? List.of() : evaluate(nowNs);
+    }
+
+    /** Releases everything, as on shutdown: every group goes to INITIALIZE. */
+    public List<RoleChange> shutdown()
+    {
+        final List<RoleChange> changes = new ArrayList<>();
+        for (final GroupState g : groups.values())
+        {
+            if (g.role != Role.INITIALIZE)
+            {
+                changes.add(new RoleChange(g.group.name(), g.role, Role.INITIALIZE, null));
+                g.role = Role.INITIALIZE;
+            }
+        }
+        view = null;
+        return changes;
+    }
+
+    /**
+     * The earliest time at which {@link #onTime} could change something with no new input (a node turning stable or
+     * a preempt delay running out), or {@link Long#MAX_VALUE}.
+     */
+    public long nextDeadlineNs()
+    {
+        long deadline = Long.MAX_VALUE;
+        boolean any = false;
+        for (final Map.Entry<String, Long> e : reachableSinceNs.entrySet())
+        {
+            if (!stable.contains(e.getKey()))
+            {
+                final long d = e.getValue() + stableAfterNs;
+                deadline = any ? earlier(deadline, d) : d;
+                any = true;
+            }
+        }
+        for (final GroupState g : groups.values())
+        {
+            if (g.challenger != null)
+            {
+                final long d = g.challengerSinceNs + g.group.preemptDelayNs();
+                deadline = any ? earlier(deadline, d) : d;
+                any = true;
+            }
+        }
+        return deadline;
+    }
+
+    /** Who holds {@code group} as this director sees it, or null. */
+    public String holder(final String group)
+    {
+        return state(group).holder;
+    }
+
+    public Role role(final String group)
+    {
+        return state(group).role;
+    }
+
+    public VipGroup group(final String group)
+    {
+        return state(group).group;
+    }
+
+    /** The groups this director holds, in configuration order. */
+    public List<VipGroup> held()
+    {
+        final List<VipGroup> held = new ArrayList<>();
+        for (final GroupState g : groups.values())
+        {
+            if (g.role == Role.MASTER)
+            {
+                held.add(g.group);
+            }
+        }
+        return held;
+    }
+
+    private GroupState state(final String group)
+    {
+        final GroupState g = groups.get(group);
+        if (g == null)
+        {
+            throw new IllegalArgumentException("no VIP group " + group);
+        }
+        return g;
+    }
+
+    private List<RoleChange> evaluate(final long nowNs)
+    {
+        for (final Map.Entry<String, Long> e : reachableSinceNs.entrySet())
+        {
+            if (nowNs - (e.getValue() + stableAfterNs) >= 0)
+            {
+                stable.add(e.getKey());
+            }
+        }
+        final List<RoleChange> changes = new ArrayList<>(2);
+        final NodeHealth selfHealth = health.of(self);
+        for (final GroupState g : groups.values())
+        {
+            decide(g, nowNs);
+            final Role role;
+            if (self.equals(g.holder))
+            {
+                role = Role.MASTER;
+            }
+            else if (selfHealth.faulted(g.group.name()) || !view.selfMayHold())
+            {
+                role = Role.FAULT;
+            }
+            else
+            {
+                role = Role.BACKUP;
+            }
+            if (role != g.role)
+            {
+                changes.add(new RoleChange(g.group.name(), g.role, role, g.holder));
+                g.role = role;
+            }
+        }
+        return changes;
+    }
+
+    private void decide(final GroupState g, final long nowNs)
+    {
+        final VipGroup group = g.group;
+        final int holderPriority = g.holder == null ? 0 : eligiblePriority(group, g.holder);
+        if (holderPriority == 0)
+        {
+            g.holder = best(group, true);
+            if (g.holder == null)
+            {
+                g.holder = best(group, false);
+            }
+            g.challenger = null;
+            return;
+        }
+        if (!group.preempt())
+        {
+            g.challenger = null;
+            return;
+        }
+        final String candidate = best(group, true);
+        if (candidate == null || candidate.equals(g.holder) ||
+            !Election.beats(group, candidate, eligiblePriority(group, candidate), g.holder, holderPriority))
+        {
+            g.challenger = null;
+            return;
+        }
+        if (!candidate.equals(g.challenger))
+        {
+            g.challenger = candidate;
+            g.challengerSinceNs = nowNs;
+        }
+        if (nowNs - (g.challengerSinceNs + group.preemptDelayNs()) >= 0)
+        {
+            g.holder = candidate;
+            g.challenger = null;
+        }
+    }
+
+    private String best(final VipGroup group, final boolean stableOnly)
+    {
+        String best = null;
+        int bestPriority = 0;
+        for (final String node : view.members())
+        {
+            if (stableOnly && !stable.contains(node))
+            {
+                continue;
+            }
+            final int p = eligiblePriority(group, node);
+            if (p > 0 && (best == null || Election.beats(group, node, p, best, bestPriority)))
+            {
+                best = node;
+                bestPriority = p;
+            }
+        }
+        return best;
+    }
+
+    /** The node's effective priority if it is eligible to hold {@code group} now, else 0. */
+    private int eligiblePriority(final VipGroup group, final String node)
+    {
+        if (!view.isReachable(node) || (node.equals(self) && !view.selfMayHold()))
+        {
+            return 0;
+        }
+        return Election.effectivePriority(group, node, health.of(node));
+    }
+
+    private static long earlier(final long a, final long b)
+    {
+        return a - b <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,66 @@
+package io.fleet.vrrp.drill;
+
+import java.util.List;
+import java.util.Map;
+
+import com.typesafe.config.ConfigFactory;
+import io.fleet.vrrp.agent.AgentRunner;
+import io.fleet.vrrp.announce.AnnounceSettings;
+import io.fleet.vrrp.cluster.ClusterMembership;
+import io.fleet.vrrp.cluster.ClusterVipService;
+import io.fleet.vrrp.election.VipGroup;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * One director of the multi-JVM drill: a Pekko cluster node on 127.0.0.1 with the real membership adapter and
+ * cluster-driven VIP service, whose link sends every frame to the drill's UDP observer. Its MAC is 02:00:00:00:00:N.
+ * Prints {@code VIEW n} (reachable members) and {@code ROLE group role} lines for the harness.
+ * <p>
+ * Arguments: index (1..9), own port, seed port, observer port.
+ */
+public final class DrillNode
+{
+    private DrillNode()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final int index = Integer.parseInt(args[0]);
+        final int port = Integer.parseInt(args[1]);
+        final int seedPort = Integer.parseInt(args[2]);
+        final int observerPort = Integer.parseInt(args[3]);
+        final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fleet", ConfigFactory.parseString(
+            String.join("\n",
+                "pekko.actor.provider = cluster",
+                "pekko.loglevel = WARNING",
+                "pekko.remote.artery.canonical.hostname = 127.0.0.1",
+                "pekko.remote.artery.canonical.port = " + port,
+                "pekko.cluster.seed-nodes = [\"pekko://fleet@127.0.0.1:" + seedPort + "\"]",
+                "pekko.cluster.jmx.enabled = off",
+                "pekko.cluster.failure-detector.heartbeat-interval = 100ms",
+                "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 300ms",
+                "pekko.cluster.failure-detector.expected-response-after = 200ms",
+                "pekko.cluster.unreachable-nodes-reaper-interval = 100ms",
+                "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
+                "pekko.cluster.split-brain-resolver.active-strategy = keep-majority",
+                "pekko.cluster.split-brain-resolver.stable-after = 2s"))
+            .withFallback(ConfigFactory.load()));
+        final List<VipGroup> groups = List.of(VipGroup.of("vip-0", 100, "10.200.0.100"));
+        // Refresh every 50 ms so that the observer sees when the holder's last frame left it.
+        final ClusterVipService service = new ClusterVipService("127.0.0.1:" + port, groups, 1_000_000_000L,
+            new UdpLink(new byte[]{2, 0, 0, 0, 0, (byte)index}, observerPort),
+            new AnnounceSettings(3, 0, 0, 50_000_000L), Map.of(), null, ClusterVipService.Tracking.none(),
+            c -> System.out.println("ROLE " + c.group() + " " + c.to()));
+        final AgentRunner runner = new AgentRunner("vrrp", service, 10_000_000L).start();
+        service.wakeUp(runner::wake);
+        system.systemActorOf(ClusterMembership.create(ClusterMembership::hostPort, v ->
+        {
+            System.out.println("VIEW " + v.reachable().size() + " " + v.selfMayHold());
+            service.onView(v);
+        }), "vrrp-membership", Props.empty());
+        system.getWhenTerminated().toCompletableFuture().get();
+    }
+}
