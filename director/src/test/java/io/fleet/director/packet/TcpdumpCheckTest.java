@@ -82,7 +82,7 @@ class TcpdumpCheckTest
         confirm++;
         frames.add(FrameWriter.frame().udpChecksum(false).ipv4(client, vip).udp(5000, 7777, payload(random)));
         final byte[] reply = FrameWriter.frame().dontFragment(true).ipv4(vip, client)
-            .tcp(80, 40000, TcpHeader.ACK, 5, 6, payload(random));
+            .tcp(80, 40000, TcpHeader.ACK, 5, 6, new byte[100]);
         frames.add(FrameWriter.frame().ipv4(0xC00002FE, vip).ttl(255).icmpError(
             IcmpHeader.V4_DESTINATION_UNREACHABLE, IcmpHeader.V4_CODE_FRAGMENTATION_NEEDED, 1400, reply));
         final byte[] probe = FrameWriter.frame().ipv4(client, vip).ttl(1).udp(33434, 33435, new byte[24]);
