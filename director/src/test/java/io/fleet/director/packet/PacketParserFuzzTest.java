@@ -2,9 +2,11 @@ package io.fleet.director.packet;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,8 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>A finding is any exception (the exactly-sized buffer turns every read past the frame into one) or a
  * broken invariant of an accepted frame: offsets inside the frame, ports only where they exist, and the same
- * answer whether the frame sits alone or inside a larger buffer.
+ * answer whether the frame sits alone or inside a larger buffer. The timeout covers a fuzzing run (each
+ * target stops itself after 5 minutes); replaying the inputs takes seconds.
  */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class PacketParserFuzzTest
 {
     private final PacketParser parser = new PacketParser();
