@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 import org.apache.pekko.cluster.ddata.AbstractDeltaReplicatedData;
 import org.apache.pekko.cluster.ddata.ReplicatedDelta;
 
+import io.fleet.sync.serial.KryoSerializable;
+
 import scala.Option;
 import scala.collection.Iterator;
 import scala.collection.immutable.HashMap;
@@ -33,7 +35,7 @@ import scala.collection.immutable.HashMap;
  */
 public final class ConnectionReplica
     extends AbstractDeltaReplicatedData<ConnectionReplica, ConnectionReplica>
-    implements ReplicatedDelta
+    implements ReplicatedDelta, KryoSerializable
 {
     /** Longest time any record may live after its clock: above IPVS's 900 s established timeout. */
     public static final long DEFAULT_MAX_LIFETIME_MS = 16 * 60_000L;

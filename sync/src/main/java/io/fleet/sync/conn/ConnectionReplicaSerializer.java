@@ -48,16 +48,14 @@ public final class ConnectionReplicaSerializer extends Serializer<ConnectionRepl
             return;
         }
 
-        final org.agrona.collections.Int2IntHashMap nodeIndex = new org.agrona.collections.Int2IntHashMap(-1);
         final int[] nodes = new int[entries.length];
         int nodeCount = 0;
         int keyLen = entries[0].key().length();
         int recLen = entries[0].tombstone() ? -1 : entries[0].record().length;
         for (final ConnectionReplica.Entry e : entries)
         {
-            if (nodeIndex.get(e.node()) == -1)
+            if (indexOf(nodes, nodeCount, e.node()) < 0)
             {
-                nodeIndex.put(e.node(), nodeCount);
                 nodes[nodeCount++] = e.node();
             }
             if (e.key().length() != keyLen)
@@ -83,7 +81,7 @@ public final class ConnectionReplicaSerializer extends Serializer<ConnectionRepl
         {
             if (nodeCount > 1)
             {
-                out.writeVarInt(nodeIndex.get(e.node()), true);
+                out.writeVarInt(indexOf(nodes, nodeCount, e.node()), true);
             }
             final long physical = HybridLogicalClock.physicalMs(e.hlc());
             out.writeVarLong(physical - previousPhysical, true);
@@ -154,6 +152,19 @@ public final class ConnectionReplicaSerializer extends Serializer<ConnectionRepl
                 ByteKey.wrap(key), record, HybridLogicalClock.of(physical, logical), node, expiryMs);
         }
         return ConnectionReplica.decoded(entries, count, horizonMs, maxLifetimeMs, (flags & FRAGMENT) != 0);
+    }
+
+    /** Writers per delta are few (usually one), so a scan beats a map. */
+    private static int indexOf(final int[] nodes, final int count, final int node)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (nodes[i] == node)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int checked(final int value, final int max, final String what)

@@ -8,7 +8,6 @@ import java.util.function.LongSupplier;
 
 import com.typesafe.config.Config;
 
-import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 
@@ -22,7 +21,7 @@ import io.fleet.sync.ClusterNode;
  */
 public final class ConnectionReplication implements ConnectionSync
 {
-    private final ManyToOneConcurrentArrayQueue<ConnectionReplicator.Pending> queue;
+    private final PendingQueue queue;
     private final SyncPolicy policy;
     private final LongSupplier clockMs;
     private final ConnectionStats stats = new ConnectionStats();
@@ -36,7 +35,7 @@ public final class ConnectionReplication implements ConnectionSync
         final Config c = node.syncConfig().getConfig("connections");
         this.clockMs = clockMs;
         this.policy = new SyncPolicy(c.getDouble("refresh-fraction"));
-        this.queue = new ManyToOneConcurrentArrayQueue<>(c.getInt("queue-capacity"));
+        this.queue = new PendingQueue(c.getInt("queue-capacity"));
         final ConnectionReplicator.Settings settings = new ConnectionReplicator.Settings(
             node.nodeId(), c.getInt("buckets"), c.getDuration("flush-interval"), c.getInt("batch-max"),
             c.getDuration("poll-interval"), c.getDuration("prune-interval"),

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
-import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -18,7 +17,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 
 /**
  * Moves connection records between the drainers' queue, the Distributed Data buckets and the worker: flushes
@@ -52,6 +54,14 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
         INSTANCE
     }
 
+    private record SelfIsUp(org.apache.pekko.cluster.typed.SelfUp event) implements Command
+    {
+    }
+
+    private record ReplicasKnown(Replicator.ReplicaCount count) implements Command
+    {
+    }
+
     /** Replies with every live record of the local replicas (tests, {@code fleet adm -c}). */
     record Snapshot(CompletableFuture<Map<ByteKey, ConnectionReplica.Entry>> reply) implements Command
     {
@@ -75,21 +85,25 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
     }
 
     private final Settings settings;
-    private final ManyToOneConcurrentArrayQueue<Pending> queue;
+    private final PendingQueue queue;
     private final RemoteConnectionListener listener;
     private final CompletableFuture<Void> caughtUp;
     private final LongSupplier clockMs;
     private final ActorRef<Replicator.Command> replicator;
     private final ActorRef<Replicator.UpdateResponse<ConnectionReplica>> updateAdapter;
     private final ActorRef<Replicator.GetResponse<ConnectionReplica>> readAdapter;
-    private final ActorRef<Replicator.GetResponse<ConnectionReplica>> catchUpAdapter;
+    private final ReplicatorMessageAdapter<Command, ConnectionReplica> catchUpReads;
     private final ConnectionKey[] keys;
     private final ConnectionReplica[] seen;
     private final boolean[] caughtUpBucket;
     private final HybridLogicalClock clock = new HybridLogicalClock();
     private final ConnectionReplica initial;
     private final ConnectionStats stats;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<Replicator.ReplicaCount> countAdapter;
     private int bucketsCaughtUp;
+    private boolean catchUpStarted;
+    private int membersAtSelfUp = 1;
     private int pruneCursor;
 
     /** Static settings of the replicator, from {@code fleet.sync.connections}. */
@@ -101,7 +115,7 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
 
     private ConnectionReplicator(
         final ActorContext<Command> context, final TimerScheduler<Command> timers, final Settings settings,
-        final ManyToOneConcurrentArrayQueue<Pending> queue, final RemoteConnectionListener listener,
+        final PendingQueue queue, final RemoteConnectionListener listener,
         final CompletableFuture<Void> caughtUp, final LongSupplier clockMs, final ConnectionStats stats)
     {
         super(context);
@@ -116,7 +130,8 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
         final Class<Replicator.GetResponse<ConnectionReplica>> getClass = cast(Replicator.GetResponse.class);
         this.updateAdapter = context.messageAdapter(updateClass, UpdateDone::new);
         this.readAdapter = context.messageAdapter(getClass, LocalRead::new);
-        this.catchUpAdapter = context.messageAdapter(getClass, CatchUpRead::new);
+        // One adapter per message class (a second registration replaces the first): catch-up reads use asks.
+        this.catchUpReads = new ReplicatorMessageAdapter<>(context, replicator, settings.catchUpTimeout().multipliedBy(2));
         this.keys = new ConnectionKey[settings.buckets()];
         for (int i = 0; i < keys.length; i++)
         {
@@ -126,14 +141,18 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
         this.caughtUpBucket = new boolean[settings.buckets()];
         this.initial = ConnectionReplica.empty(settings.maxLifetimeMs());
 
+        this.timers = timers;
+        this.countAdapter = context.messageAdapter(Replicator.ReplicaCount.class, ReplicasKnown::new);
         timers.startTimerWithFixedDelay(Flush.INSTANCE, settings.flushInterval());
         timers.startTimerWithFixedDelay(Poll.INSTANCE, settings.pollInterval());
         timers.startTimerWithFixedDelay(Prune.INSTANCE, pruneTick(settings));
-        context.getSelf().tell(StartCatchUp.INSTANCE);
+        Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(
+            context.messageAdapter(org.apache.pekko.cluster.typed.SelfUp.class, SelfIsUp::new),
+            org.apache.pekko.cluster.typed.SelfUp.class));
     }
 
     static Behavior<Command> create(
-        final Settings settings, final ManyToOneConcurrentArrayQueue<Pending> queue,
+        final Settings settings, final PendingQueue queue,
         final RemoteConnectionListener listener, final CompletableFuture<Void> caughtUp, final LongSupplier clockMs,
         final ConnectionStats stats)
     {
@@ -162,6 +181,8 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
             .onMessageEquals(Poll.INSTANCE, this::onPoll)
             .onMessageEquals(Prune.INSTANCE, this::onPrune)
             .onMessageEquals(StartCatchUp.INSTANCE, this::onStartCatchUp)
+            .onMessage(SelfIsUp.class, this::onSelfUp)
+            .onMessage(ReplicasKnown.class, this::onReplicasKnown)
             .onMessage(UpdateDone.class, this::onUpdateDone)
             .onMessage(LocalRead.class, this::onLocalRead)
             .onMessage(CatchUpRead.class, this::onCatchUpRead)
@@ -216,7 +237,8 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
     {
         if (!(done.response() instanceof Replicator.UpdateSuccess))
         {
-            getContext().getLog().warn("connection update failed: {}", done.response());
+            stats.addUpdateFailure();
+            getContext().getLog().debug("connection update failed: {}", done.response());
         }
         return this;
     }
@@ -298,14 +320,51 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
 
     // ---------------------------------------------------------------------------------------------- catch-up
 
+    /**
+     * Catch-up waits until this node is Up and the replicator knows every Up member: a majority read issued
+     * earlier would be answered by this node alone, with nothing in it.
+     */
+    private Behavior<Command> onSelfUp(final SelfIsUp selfUp)
+    {
+        if (selfUp.event() != null)
+        {
+            // The members Up when this node became Up: the replicator must know all of them before reading.
+            int up = 0;
+            for (final org.apache.pekko.cluster.Member m : selfUp.event().currentClusterState().getMembers())
+            {
+                if (m.status() == org.apache.pekko.cluster.MemberStatus.up())
+                {
+                    up++;
+                }
+            }
+            membersAtSelfUp = Math.max(1, up);
+        }
+        replicator.tell(new Replicator.GetReplicaCount(countAdapter));
+        return this;
+    }
+
+    private Behavior<Command> onReplicasKnown(final ReplicasKnown known)
+    {
+        if (known.count().n() >= membersAtSelfUp)
+        {
+            return onStartCatchUp();
+        }
+        timers.startSingleTimer(new SelfIsUp(null), Duration.ofMillis(50));
+        return this;
+    }
+
     private Behavior<Command> onStartCatchUp()
     {
+        if (catchUpStarted)
+        {
+            return this;
+        }
+        catchUpStarted = true;
         for (int b = 0; b < keys.length; b++)
         {
             if (!caughtUpBucket[b])
             {
-                replicator.tell(new Replicator.Get<>(keys[b],
-                    new Replicator.ReadMajority(settings.catchUpTimeout()), catchUpAdapter));
+                askCatchUp(b);
             }
         }
         return this;
@@ -327,10 +386,17 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
         else
         {
             // Majority not reachable yet: ask again; the node stays "not caught up" meanwhile.
-            replicator.tell(new Replicator.Get<>(keys[bucket],
-                new Replicator.ReadMajority(settings.catchUpTimeout()), catchUpAdapter));
+            askCatchUp(bucket);
         }
         return this;
+    }
+
+    private void askCatchUp(final int bucket)
+    {
+        final ConnectionKey key = keys[bucket];
+        catchUpReads.askGet(
+            replyTo -> new Replicator.Get<>(key, new Replicator.ReadMajority(settings.catchUpTimeout()), replyTo),
+            CatchUpRead::new);
     }
 
     private void bucketCaughtUp(final int bucket)

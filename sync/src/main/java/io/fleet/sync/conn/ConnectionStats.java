@@ -11,6 +11,18 @@ public final class ConnectionStats
     private final LongAdder flushed = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder fullDiffs = new LongAdder();
+    private final LongAdder updateFailures = new LongAdder();
+
+    void addUpdateFailure()
+    {
+        updateFailures.increment();
+    }
+
+    /** Local updates the replicator did not apply (only while it stops). */
+    public long updateFailures()
+    {
+        return updateFailures.sum();
+    }
 
     void addOffered(final boolean replicate)
     {
