@@ -84,6 +84,12 @@ class FleetClusterTest
                 {
                     membership.add("reachable " + m.port());
                 }
+
+                @Override
+                public void selfInMinority(final boolean inMinority)
+                {
+                    membership.add("minority " + inMinority);
+                }
             });
         }
     }
@@ -275,7 +281,13 @@ class FleetClusterTest
         TestNodes.partition(c.node, b.node, true);
         try
         {
-            Await.until(CONVERGE, () -> assertThat(a.membership).contains("unreachable " + cPort));
+            Await.until(CONVERGE, () ->
+            {
+                assertThat(a.membership).contains("unreachable " + cPort);
+                // C, alone against two, learns it is the minority (it would release its VIPs).
+                assertThat(c.membership).contains("minority true");
+            });
+            assertThat(a.membership).doesNotContain("minority true");
             for (int i = 1000; i < 1100; i++)
             {
                 final byte[] r = record();
@@ -299,6 +311,7 @@ class FleetClusterTest
         Await.until(Duration.ofSeconds(40), () ->
         {
             assertThat(a.membership).contains("reachable " + cPort);
+            assertThat(c.membership.get(c.membership.size() - 1)).isNotEqualTo("minority true");
             fromA.forEach((k, v) -> assertThat(c.worker.get(k)).isEqualTo(v));
             fromC.forEach((k, v) ->
             {
