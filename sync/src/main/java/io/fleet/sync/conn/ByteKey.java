@@ -14,7 +14,26 @@ public final class ByteKey implements Comparable<ByteKey>
     private ByteKey(final byte[] bytes)
     {
         this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+        this.hash = hash(bytes);
+    }
+
+    /**
+     * FNV-1a with a murmur3 finaliser: 5-tuples differ in a few bytes (ports, last address octets), which
+     * {@code Arrays.hashCode} maps onto colliding values often enough to show up in the replica's hash map.
+     */
+    private static int hash(final byte[] bytes)
+    {
+        int h = 0x811C9DC5;
+        for (final byte b : bytes)
+        {
+            h = (h ^ (b & 0xFF)) * 0x01000193;
+        }
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h;
     }
 
     /** Wraps a copy of {@code bytes}. */
@@ -43,9 +62,7 @@ public final class ByteKey implements Comparable<ByteKey>
     /** The bucket (Distributed Data key index) this key lives in; stable across JVMs and restarts. */
     public int bucket(final int buckets)
     {
-        // Spread the array hash: 5-tuples differ mostly in their low bytes (ports).
-        final int h = hash * 0x9E3779B9;
-        return (h >>> 1) % buckets;
+        return (hash >>> 1) % buckets;
     }
 
     @Override

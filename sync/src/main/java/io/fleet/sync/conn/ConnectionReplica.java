@@ -174,9 +174,18 @@ public final class ConnectionReplica
     /** Canonical entries sorted by version, the order the wire format wants. */
     Entry[] canonicalByVersion()
     {
-        final Entry[] out = canonical().values().toArray(NO_ENTRIES);
-        Arrays.sort(out, Entry::compareVersion);
-        return out;
+        final Entry[] out = new Entry[entries.size()];
+        int n = 0;
+        for (final Iterator<Entry> it = entries.valuesIterator(); it.hasNext(); )
+        {
+            final Entry e = it.next();
+            if (!e.deadAt(horizonMs, maxLifetimeMs))
+            {
+                out[n++] = e.liveAt(horizonMs) ? e : e.asTombstone();
+            }
+        }
+        Arrays.sort(out, 0, n, Entry::compareVersion);
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     // ----------------------------------------------------------------------------------------------- updates

@@ -291,7 +291,9 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
             current.forgetLineage();
             current.forEachLive(nowMs, e ->
             {
-                if (previous == null || previous.entry(e.key()) != e)
+                // Full-state gossip brings copies of versions already handed over: compare versions, not objects.
+                final ConnectionReplica.Entry before = previous == null ? null : previous.entry(e.key());
+                if (before == null || before.hlc() != e.hlc() || before.node() != e.node())
                 {
                     offerToWorker(e, nowMs);
                 }
