@@ -1,0 +1,119 @@
+package io.fleet.sync.conn;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+
+import com.typesafe.config.Config;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+
+import io.fleet.sync.ClusterNode;
+
+/**
+ * The replicated connection table of one director: drainers {@link #offer} connection events, the
+ * {@link SyncPolicy} decides, accepted records travel as CRDT deltas over Distributed Data, and records other
+ * directors write come back through the {@link RemoteConnectionListener}. A director must wait for
+ * {@link #caughtUp()} before it takes any VIP, so that it holds the live state of the fleet first.
+ */
+public final class ConnectionReplication implements ConnectionSync
+{
+    private final PendingQueue queue;
+    private final SyncPolicy policy;
+    private final LongSupplier clockMs;
+    private final ConnectionStats stats = new ConnectionStats();
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    private final ActorRef<ConnectionReplicator.Command> actor;
+
+    private ConnectionReplication(
+        final ClusterNode node, final RemoteConnectionListener listener, final LongSupplier clockMs,
+        final String name)
+    {
+        final Config c = node.syncConfig().getConfig("connections");
+        this.clockMs = clockMs;
+        this.policy = new SyncPolicy(c.getDouble("refresh-fraction"));
+        this.queue = new PendingQueue(c.getInt("queue-capacity"));
+        final ConnectionReplicator.Settings settings = new ConnectionReplicator.Settings(
+            node.nodeId(), c.getInt("buckets"), c.getDuration("flush-interval"), c.getInt("batch-max"),
+            c.getDuration("poll-interval"), c.getDuration("prune-interval"),
+            c.getDuration("max-record-lifetime").toMillis(), c.getDuration("catch-up-timeout"));
+        this.actor = node.system().systemActorOf(
+            ConnectionReplicator.create(settings, queue, listener, caughtUp, clockMs, stats), name, Props.empty());
+    }
+
+    /** Starts replication on {@code node}, handing remote records to {@code listener}. */
+    public static ConnectionReplication start(final ClusterNode node, final RemoteConnectionListener listener)
+    {
+        return new ConnectionReplication(node, listener, System::currentTimeMillis, "fleetConnections");
+    }
+
+    @Override
+    public SyncPolicy.Verdict offer(final ConnectionChange change)
+    {
+        final SyncPolicy.Verdict verdict = policy.decide(change, clockMs.getAsLong());
+        stats.addOffered(verdict.replicate());
+        if (!verdict.replicate())
+        {
+            return verdict;
+        }
+        if (!enqueue(change.key(), change.record(), change.expiryMs()))
+        {
+            return SyncPolicy.Verdict.DROPPED_QUEUE_FULL;
+        }
+        return verdict;
+    }
+
+    /**
+     * Replicates a record without asking the policy (for callers that have decided already, such as persistence
+     * templates). Key and record are copied.
+     *
+     * @return false when the queue is full.
+     */
+    public boolean put(final byte[] key, final byte[] record, final long expiryMs)
+    {
+        return enqueue(key, record, expiryMs);
+    }
+
+    private boolean enqueue(final byte[] key, final byte[] record, final long expiryMs)
+    {
+        if (!queue.offer(new ConnectionReplicator.Pending(ByteKey.copyOf(key), record.clone(), expiryMs)))
+        {
+            stats.addQueueFull();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public long queueFull()
+    {
+        return stats.queueFullCount();
+    }
+
+    public ConnectionStats stats()
+    {
+        return stats;
+    }
+
+    public SyncPolicy policy()
+    {
+        return policy;
+    }
+
+    /** Completes once every bucket has been read from a majority of the fleet and handed to the listener. */
+    public CompletionStage<Void> caughtUp()
+    {
+        return caughtUp;
+    }
+
+    /** Every live record this node holds (as of the last poll), for tests and {@code fleet adm -c}. */
+    public CompletionStage<Map<ByteKey, ConnectionReplica.Entry>> liveRecords()
+    {
+        final CompletableFuture<Map<ByteKey, ConnectionReplica.Entry>> reply = new CompletableFuture<>();
+        actor.tell(new ConnectionReplicator.Snapshot(reply));
+        return reply.orTimeout(Duration.ofSeconds(10).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}

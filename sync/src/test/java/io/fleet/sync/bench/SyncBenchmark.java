@@ -1,0 +1,186 @@
+package io.fleet.sync.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import io.fleet.sync.ClusterNode;
+import io.fleet.sync.conn.ConnectionChange;
+import io.fleet.sync.conn.ConnectionReplication;
+import io.fleet.sync.conn.ConnectionState;
+import io.fleet.sync.conn.SyncPolicy;
+import io.fleet.sync.testkit.TestNodes;
+
+/**
+ * Sync throughput benchmark (never a test): three nodes over real Artery TCP on loopback in one JVM; node A's
+ * drainer offers new established DR connections at a fixed rate with scheduled send times (no coordinated
+ * omission); nodes B and C record, per record, the time from its scheduled send to its hand-over to their
+ * worker. Wire bytes are TCP payload bytes of every socket between the three nodes (from {@code ss -ti}),
+ * heartbeats and gossip included.
+ *
+ * <pre>
+ * java -cp ... io.fleet.sync.bench.SyncBenchmark [ratePerSecond=100000] [seconds=10] [ttlSeconds=900] [gossipInterval="1 s"]
+ * </pre>
+ */
+public final class SyncBenchmark
+{
+    private SyncBenchmark()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final int rate = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        final int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        final int ttlSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 900;
+        final String gossipInterval = args.length > 3 ? args[3] : "1 s";
+        final int total = rate * seconds;
+        final String host = "127.0.0.1";
+        final int[] ports = {TestNodes.freePort(host), TestNodes.freePort(host), TestNodes.freePort(host)};
+        final List<String> seeds = List.of(host + ":" + ports[0]);
+
+        final long[] scheduledNs = new long[total];
+        final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+        final AtomicLong delivered = new AtomicLong();
+        final List<ClusterNode> nodes = new ArrayList<>();
+        final List<ConnectionReplication> replications = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                final ClusterNode node = ClusterNode.start(TestNodes.config(host, ports[i], seeds,
+                    Files.createTempDirectory("fleet-bench")).withFallback(com.typesafe.config.ConfigFactory.parseString(
+                    "pekko.loglevel = WARNING\nfleet.sync.failure-detector.acceptable-heartbeat-pause = 3 s\n" +
+                    "fleet.sync.replicator.gossip-interval = " + gossipInterval)));
+                nodes.add(node);
+                final boolean writer = i == 0;
+                replications.add(ConnectionReplication.start(node, (key, record, expiryMs) ->
+                {
+                    if (!writer)
+                    {
+                        final int n = ((key[5] & 0xFF) << 24) | ((key[6] & 0xFF) << 16) | ((key[9] & 0xFF) << 8) | (key[10] & 0xFF);
+                        latency.recordValue(Math.max(0, System.nanoTime() - scheduledNs[n]));
+                        delivered.incrementAndGet();
+                    }
+                }));
+            }
+            for (final ClusterNode n : nodes)
+            {
+                n.awaitUp(java.time.Duration.ofSeconds(60));
+            }
+            for (final ConnectionReplication r : replications)
+            {
+                r.caughtUp().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+            Thread.sleep(2000);
+            final long bytesBefore = WireBytes.between(ports);
+
+            final ConnectionChange change = new ConnectionChange().protocol(ConnectionChange.TCP)
+                .state(ConnectionState.ESTABLISHED).stateChanged(true).keepsMapping(false).packetsIn(3).packetsOut(2);
+            final byte[] key = {6, 10, 0, 0, 0, 0, 0, (byte)192, (byte)168, 0, 0, 0, 80};
+            final byte[] record = {10, 1, 0, 0, 0, 80, 3};
+            final ConnectionReplication a = replications.get(0);
+            final long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+            long dropped = 0;
+            for (int n = 0; n < total; n++)
+            {
+                final long atNs = startNs + (long)n * 1_000_000_000L / rate;
+                scheduledNs[n] = atNs;
+                while (System.nanoTime() - atNs < 0)
+                {
+                    LockSupport.parkNanos(20_000);
+                }
+                // Client address and port carry the record number, so receivers find its scheduled time.
+                key[5] = (byte)(n >>> 24);
+                key[6] = (byte)(n >>> 16);
+                key[9] = (byte)(n >>> 8);
+                key[10] = (byte)n;
+                record[3] = (byte)n;
+                change.key(key).record(record).expiryMs(System.currentTimeMillis() + ttlSeconds * 1000L).syncedExpiryMs(0);
+                if (a.offer(change) == SyncPolicy.Verdict.DROPPED_QUEUE_FULL)
+                {
+                    dropped++;
+                }
+            }
+            final long offeredNs = System.nanoTime() - startNs;
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            final long expected = 2L * (total - dropped);
+            while (delivered.get() < expected && System.nanoTime() - deadlineNs < 0)
+            {
+                Thread.sleep(50);
+            }
+            final long doneNs = System.nanoTime() - startNs;
+            Thread.sleep(1000);
+            final long bytes = WireBytes.between(ports) - bytesBefore;
+
+            final Histogram h = latency.getIntervalHistogram();
+            System.out.printf("rate offered        %,d conn/s for %d s (%,d connections, achieved %,.0f/s, %d refused by full queue)%n",
+                rate, seconds, total, total / (offeredNs / 1e9), dropped);
+            System.out.printf("delivered to peers  %,d of %,d (%s) in %.2f s -> %,.0f conn/s replicated to both peers%n",
+                delivered.get(), expected, delivered.get() == expected ? "all" : "MISSING", doneNs / 1e9,
+                delivered.get() / 2.0 / (doneNs / 1e9));
+            System.out.printf("visibility latency  p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms%n",
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getMaxValue() / 1e6);
+            System.out.printf("wire bytes          %,d total between the 3 nodes = %.1f B per connection per peer%n",
+                bytes, bytes / 2.0 / total);
+        }
+        finally
+        {
+            for (final ClusterNode n : nodes)
+            {
+                n.close();
+            }
+        }
+        System.exit(0);
+    }
+
+    /** TCP payload bytes sent on every socket whose local or remote port is one of the nodes' ports. */
+    static final class WireBytes
+    {
+        static long between(final int[] ports) throws Exception
+        {
+            final Process p = new ProcessBuilder("ss", "-tinH").redirectErrorStream(true).start();
+            final List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+            p.waitFor();
+            long sum = 0;
+            boolean match = false;
+            for (final String line : lines)
+            {
+                if (!line.startsWith("\t") && !line.startsWith(" "))
+                {
+                    match = false;
+                    for (final String token : line.trim().split("\\s+"))
+                    {
+                        for (final int port : ports)
+                        {
+                            match |= token.endsWith(":" + port);
+                        }
+                    }
+                }
+                else if (match)
+                {
+                    final int i = line.indexOf("bytes_sent:");
+                    if (i >= 0)
+                    {
+                        int j = i + "bytes_sent:".length();
+                        int k = j;
+                        while (k < line.length() && Character.isDigit(line.charAt(k)))
+                        {
+                            k++;
+                        }
+                        sum += Long.parseLong(line.substring(j, k));
+                    }
+                }
+            }
+            return sum;
+        }
+    }
+}
