@@ -69,11 +69,11 @@ public final class ProxyServer implements AutoCloseable
         this.group = transport.newGroup(config.eventLoopThreads());
         final WriteBufferWaterMark waterMark =
             new WriteBufferWaterMark(config.writeLowWaterMark(), config.writeHighWaterMark());
+        // Netty turns TCP_NODELAY on by default for every socket; setting it again would cost a system call each.
         this.tcpOutbound = new Bootstrap()
             .channel(transport.socket())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMs())
             .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
         this.udpOutbound = new Bootstrap().channel(transport.datagram());
         this.templateSweep = group.next().scheduleAtFixedRate(this::expireTemplates, 1, 1, TimeUnit.SECONDS);
@@ -247,9 +247,7 @@ public final class ProxyServer implements AutoCloseable
             .group(loop, loop)
             .channel(transport.serverSocket())
             .option(ChannelOption.SO_BACKLOG, 1024)
-            .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(config.writeLowWaterMark(), config.writeHighWaterMark()))
             .childHandler(new ChannelInitializer<>()

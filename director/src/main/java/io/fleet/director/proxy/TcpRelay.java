@@ -55,6 +55,7 @@ final class TcpRelay
     private List<Binding> failed;
     /** What the client sent before the real server's connection was up (epoll reads on EPOLLRDHUP anyway). */
     private List<ByteBuf> early;
+    private int earlyBytes;
     private int attempts;
     private boolean clientFin;
     private boolean serverFin;
@@ -147,7 +148,10 @@ final class TcpRelay
             early = null;
             outbound.flush();
         }
-        inbound.config().setAutoRead(true);
+        if (!inbound.config().isAutoRead())
+        {
+            inbound.config().setAutoRead(true);
+        }
         if (clientFin)
         {
             relayFin(outbound);
@@ -310,6 +314,12 @@ final class TcpRelay
                     early = new ArrayList<>(2);
                 }
                 early.add(buf);
+                earlyBytes += bytes;
+                if (earlyBytes > config.writeHighWaterMark())
+                {
+                    // Hold the client back until the real server's connection can take it.
+                    inbound.config().setAutoRead(false);
+                }
                 return;
             }
             binding.backend.counters.bytesIn.add(bytes);
