@@ -1,0 +1,434 @@
+package io.fleet.director.proxy;
+
+import io.fleet.director.proxy.ProxiedService.Binding;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client TCP connection through the proxy: the client's channel (inbound), the channel to the chosen real
+ * server (outbound, opened on the inbound channel's event loop so that both are driven by one thread and nothing
+ * here is shared), and the binding that the scheduler's counters see.
+ *
+ * <pre>
+ *  client --[inbound: idle timer, Frontend]--> relay --[outbound: Backend]--> real server
+ *         <----------------------------------        <-----------------------
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>Back-pressure.</b> When one channel's outbound buffer passes the high water mark it turns
+ *       unwritable and the other channel stops reading ({@code autoRead} off) until it drains below the low one.</li>
+ *   <li><b>Half-close.</b> A FIN from one side is passed on as {@code shutdownOutput} to the other once what was
+ *       read before it is flushed; the connection closes when both sides have sent FIN, or either closes.</li>
+ *   <li><b>Idle.</b> No byte either way for the established timeout closes both; after the first FIN the
+ *       FIN_WAIT timeout applies.</li>
+ *   <li><b>Connect failure.</b> The next pick is tried, up to {@code connectAttempts}; then the client is closed
+ *       and the service counts it refused.</li>
+ * </ul>
+ */
+final class TcpRelay
+{
+    static final String IDLE = "idle";
+
+    private final ProxiedService service;
+    private final ProxyConfig config;
+    private final Bootstrap outboundTemplate;
+    private final Channel inbound;
+    private final Frontend frontend = new Frontend();
+    private Channel outbound;
+    private Binding binding;
+    private List<Binding> failed;
+    /** What the client sent before the real server's connection was up (epoll reads on EPOLLRDHUP anyway). */
+    private List<ByteBuf> early;
+    private int earlyBytes;
+    private int attempts;
+    private boolean clientFin;
+    private boolean serverFin;
+    private boolean closed;
+
+    /**
+     * @param outboundTemplate a bootstrap with the transport and channel options set; cloned onto the inbound
+     *                         channel's event loop for each connect.
+     */
+    TcpRelay(final ProxiedService service, final ProxyConfig config, final Bootstrap outboundTemplate, final Channel inbound)
+    {
+        this.service = service;
+        this.config = config;
+        this.outboundTemplate = outboundTemplate;
+        this.inbound = inbound;
+    }
+
+    /** Adds the idle timer and the relay to a freshly accepted channel. */
+    static void install(final ProxiedService service, final ProxyConfig config, final Bootstrap outboundTemplate,
+        final Channel inbound)
+    {
+        inbound.pipeline()
+            .addLast(IDLE, idleHandler(config.tcpEstablishedTimeoutNs()))
+            .addLast("relay", new TcpRelay(service, config, outboundTemplate, inbound).frontend);
+    }
+
+    private static IdleStateHandler idleHandler(final long timeoutNs)
+    {
+        return new IdleStateHandler(0, 0, timeoutNs, TimeUnit.NANOSECONDS);
+    }
+
+    private void start()
+    {
+        service.counters().connections.increment();
+        service.counters().active.increment();
+        connectNext();
+    }
+
+    private void connectNext()
+    {
+        if (attempts == config.connectAttempts())
+        {
+            refuse();
+            return;
+        }
+        attempts++;
+        final Binding b = service.open((InetSocketAddress)inbound.remoteAddress(),
+            (InetSocketAddress)inbound.localAddress(), System.nanoTime(), false, 0);
+        if (b == null)
+        {
+            refuse();
+            return;
+        }
+        binding = b;
+        final ChannelFuture connect = outboundTemplate.clone(inbound.eventLoop())
+            .handler(new Backend())
+            .connect(b.address());
+        connect.addListener((ChannelFutureListener)f -> onConnect(f, b));
+    }
+
+    private void onConnect(final ChannelFuture f, final Binding b)
+    {
+        if (closed)
+        {
+            // The client left while we were connecting; closeAll already released the binding.
+            f.channel().close();
+            return;
+        }
+        if (!f.isSuccess())
+        {
+            service.failed(b);
+            if (failed == null)
+            {
+                failed = new ArrayList<>(config.connectAttempts());
+            }
+            failed.add(b);
+            connectNext();
+            return;
+        }
+        outbound = f.channel();
+        service.established(b);
+        releaseFailed();
+        if (early != null)
+        {
+            for (final ByteBuf buf : early)
+            {
+                b.backend.counters.bytesIn.add(buf.readableBytes());
+                outbound.write(buf, outbound.voidPromise());
+            }
+            early = null;
+            outbound.flush();
+        }
+        if (!inbound.config().isAutoRead())
+        {
+            inbound.config().setAutoRead(true);
+        }
+        if (clientFin)
+        {
+            relayFin(outbound);
+        }
+    }
+
+    private void refuse()
+    {
+        service.counters().refused.increment();
+        abort();
+    }
+
+    private void onFin(final boolean fromClient)
+    {
+        if (fromClient ? clientFin : serverFin)
+        {
+            return;
+        }
+        if (!clientFin && !serverFin)
+        {
+            if (binding != null)
+            {
+                service.finishing(binding);
+            }
+            inbound.pipeline().replace(IDLE, IDLE, idleHandler(config.tcpFinWaitTimeoutNs()));
+        }
+        if (fromClient)
+        {
+            clientFin = true;
+            if (outbound != null)
+            {
+                relayFin(outbound);
+            }
+        }
+        else
+        {
+            serverFin = true;
+            relayFin(inbound);
+        }
+    }
+
+    /** Flushes what is queued towards {@code target}, then sends it our FIN; closes when both sides are done. */
+    private void relayFin(final Channel target)
+    {
+        target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener)written ->
+        {
+            if (!written.isSuccess())
+            {
+                abort();
+                return;
+            }
+            ((DuplexChannel)target).shutdownOutput().addListener((ChannelFutureListener)shut ->
+            {
+                if (!shut.isSuccess() || (clientFin && serverFin))
+                {
+                    abort();
+                }
+            });
+        });
+    }
+
+    /** One side closed: let the other receive what is queued for it, then close it. */
+    private void closeAfterFlush()
+    {
+        if (release())
+        {
+            flushAndClose(inbound);
+            if (outbound != null)
+            {
+                flushAndClose(outbound);
+            }
+        }
+    }
+
+    private static void flushAndClose(final Channel ch)
+    {
+        if (ch.isActive())
+        {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        else
+        {
+            ch.close();
+        }
+    }
+
+    /** Closes both sides now (error, idle timeout, both FINs passed on, no server). */
+    private void abort()
+    {
+        release();
+        inbound.close();
+        if (outbound != null)
+        {
+            outbound.close();
+        }
+    }
+
+    /** Releases the bindings and the service's active count once; true the first time. */
+    private boolean release()
+    {
+        if (closed)
+        {
+            return false;
+        }
+        closed = true;
+        releaseFailed();
+        if (early != null)
+        {
+            for (final ByteBuf buf : early)
+            {
+                buf.release();
+            }
+            early = null;
+        }
+        if (binding != null)
+        {
+            service.closed(binding);
+        }
+        service.counters().active.decrement();
+        return true;
+    }
+
+    private void releaseFailed()
+    {
+        if (failed != null)
+        {
+            for (final Binding b : failed)
+            {
+                service.closed(b);
+            }
+            failed.clear();
+        }
+    }
+
+    /** The client's side: forwards its bytes to the real server. */
+    private final class Frontend extends ChannelInboundHandlerAdapter
+    {
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx)
+        {
+            start();
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            if (closed)
+            {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            final ByteBuf buf = (ByteBuf)msg;
+            final int bytes = buf.readableBytes();
+            service.counters().bytesIn.add(bytes);
+            final Channel out = outbound;
+            if (out == null)
+            {
+                if (early == null)
+                {
+                    early = new ArrayList<>(2);
+                }
+                early.add(buf);
+                earlyBytes += bytes;
+                if (earlyBytes > config.writeHighWaterMark())
+                {
+                    // Hold the client back until the real server's connection can take it.
+                    inbound.config().setAutoRead(false);
+                }
+                return;
+            }
+            binding.backend.counters.bytesIn.add(bytes);
+            out.write(buf, out.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(final ChannelHandlerContext ctx)
+        {
+            if (outbound != null)
+            {
+                outbound.flush();
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+        {
+            if (outbound != null)
+            {
+                outbound.config().setAutoRead(inbound.isWritable());
+            }
+        }
+
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+        {
+            if (evt instanceof ChannelInputShutdownEvent)
+            {
+                onFin(true);
+            }
+            else if (evt instanceof IdleStateEvent)
+            {
+                abort();
+            }
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            closeAfterFlush();
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            // A reset by the client or a failed write: nothing to report beyond closing both sides.
+            abort();
+        }
+    }
+
+    /** The real server's side: forwards its bytes to the client. */
+    private final class Backend extends ChannelInboundHandlerAdapter
+    {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            if (!inbound.isActive())
+            {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            final int bytes = ((ByteBuf)msg).readableBytes();
+            service.counters().bytesOut.add(bytes);
+            binding.backend.counters.bytesOut.add(bytes);
+            inbound.write(msg, inbound.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(final ChannelHandlerContext ctx)
+        {
+            inbound.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+        {
+            inbound.config().setAutoRead(ctx.channel().isWritable());
+        }
+
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt)
+        {
+            if (evt instanceof ChannelInputShutdownEvent)
+            {
+                onFin(false);
+            }
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            if (ctx.channel() == outbound)
+            {
+                closeAfterFlush();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            if (ctx.channel() == outbound)
+            {
+                abort();
+            }
+            else
+            {
+                ctx.close();
+            }
+        }
+    }
+}
