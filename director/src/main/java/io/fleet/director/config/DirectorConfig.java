@@ -38,7 +38,10 @@ import java.util.Set;
 public final class DirectorConfig
 {
     private static final Set<String> TOP = Set.of("director", "services", "neighbours");
-    private static final Set<String> DIRECTOR = Set.of("mac", "ipv4", "ipv6", "mtu", "gateway-mac", "fullnat", "table", "timeouts");
+    /** A daemon's file also carries the cluster and election sections (validated by their modules) and Pekko's. */
+    private static final Set<String> TOP_DAEMON = Set.of("director", "services", "neighbours", "fleet", "pekko");
+    private static final Set<String> DIRECTOR = Set.of("mode", "mac", "ipv4", "ipv6", "mtu", "gateway-mac", "fullnat", "table",
+        "timeouts");
     private static final Set<String> FULLNAT = Set.of("local-addresses", "min-port", "max-port");
     private static final Set<String> TABLE = Set.of("ipv4-capacity", "ipv6-capacity", "tick-ms", "wheel-slots");
     private static final Set<String> TIMEOUTS = Set.of("tcp", "tcpfin", "udp");
@@ -50,10 +53,12 @@ public final class DirectorConfig
 
     private final List<String> problems = new ArrayList<>();
     private final String file;
+    private final boolean daemon;
 
-    private DirectorConfig(final String file)
+    private DirectorConfig(final String file, final boolean daemon)
     {
         this.file = file;
+        this.daemon = daemon;
     }
 
     /**
@@ -63,7 +68,17 @@ public final class DirectorConfig
      */
     public static ForwardingConfig load(final File path, final SchedulerOptions schedulerOptions)
     {
-        final DirectorConfig loader = new DirectorConfig(path.getPath());
+        return load(path, schedulerOptions, false);
+    }
+
+    /**
+     * As {@link #load(File, SchedulerOptions)}; with {@code daemon} the file may also hold the {@code fleet} (sync,
+     * vrrp) and {@code pekko} sections, and {@code director.mode} (only {@code proxy} so far) decides whether a port
+     * MAC is needed.
+     */
+    public static ForwardingConfig load(final File path, final SchedulerOptions schedulerOptions, final boolean daemon)
+    {
+        final DirectorConfig loader = new DirectorConfig(path.getPath(), daemon);
         final Config config;
         try
         {
@@ -90,7 +105,7 @@ public final class DirectorConfig
     private ForwardingConfig read(final Config root, final SchedulerOptions schedulerOptions)
     {
         final ForwardingConfig fc = new ForwardingConfig();
-        unknownKeys(root.root(), TOP, "");
+        unknownKeys(root.root(), daemon ? TOP_DAEMON : TOP, "");
         if (!root.hasPath("director"))
         {
             problems.add(file + ": director: missing (the port's mac and addresses)");
@@ -156,8 +171,18 @@ public final class DirectorConfig
     private void readDirector(final ConfigObject d, final ForwardingConfig fc)
     {
         unknownKeys(d, DIRECTOR, "director.");
+        final String mode = d.containsKey("mode") ? string(d, "mode", "director") : (daemon ? "proxy" : "packet");
+        if (daemon && !"proxy".equals(mode))
+        {
+            problem(d.get("mode"), "director.mode", "fleet run supports proxy so far; pcap and vxlan ports exist "
+                + "(docs/forwarding-core.md) but the daemon does not drive them yet (got '" + mode + "')");
+        }
+        else if (!daemon && d.containsKey("mode"))
+        {
+            problem(d.get("mode"), "director.mode", "only a daemon's file has a mode");
+        }
         final Long mac = mac(d, "mac", "director");
-        if (mac == null && !d.containsKey("mac"))
+        if (mac == null && !d.containsKey("mac") && !"proxy".equals(mode))
         {
             problems.add(where(d) + ": director.mac: missing (the port's MAC, e.g. 02:00:00:00:00:01)");
         }

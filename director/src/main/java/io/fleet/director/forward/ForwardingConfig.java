@@ -32,6 +32,17 @@ public final class ForwardingConfig
     int neighbourCapacity = 4096;
     int fragmentSlots = 4096;
 
+    /** The services, in configuration order. */
+    public List<Service> services()
+    {
+        return List.copyOf(services);
+    }
+
+    public Timeouts timeouts()
+    {
+        return timeouts;
+    }
+
     /** MAC of the director's port, as a 48-bit value. */
     public ForwardingConfig portMac(final long mac)
     {
