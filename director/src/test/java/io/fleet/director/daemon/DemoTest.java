@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DemoTest
 {
     @Test
-    void theDemoShouldShowAlternatingServersAndATakeoverUnderOneSecond() throws Exception
+    void theDemoShouldShowAlternatingServersAndATakeoverDrivenByReachability() throws Exception
     {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Process demo = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -30,8 +30,10 @@ class DemoTest
             assertThat(demo.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(out).contains("request 1 -> web-1").contains("request 2 -> web-2")
                 .contains("took over").contains("6/6 requests before, 6/6 after");
+            // Not a speed check (the 1 s target is measured by the takeover benchmark, docs/vrrp.md): a takeover that
+            // waited for the Split Brain Resolver to down the holder would take at least its 7 s stable-after.
             final String ms = out.replaceAll("(?s).*takeover (\\d+) ms.*", "$1");
-            assertThat(Integer.parseInt(ms)).as(out).isLessThan(1_000);
+            assertThat(Integer.parseInt(ms)).as(out).isLessThan(5_000);
             assertThat(demo.exitValue()).as(out).isZero();
         }
         finally
