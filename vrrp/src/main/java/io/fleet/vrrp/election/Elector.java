@@ -243,9 +243,20 @@ public final class Elector
         final int holderPriority = g.holder == null ? 0 : eligiblePriority(group, g.holder);
         if (holderPriority == 0)
         {
-            g.holder = best(group, true);
             if (g.holder == null)
             {
+                // No holder known yet (this director's first views): prefer nodes that were there before it.
+                g.holder = best(group, true);
+                if (g.holder == null)
+                {
+                    g.holder = best(group, false);
+                }
+            }
+            else
+            {
+                // Takeover from a lost holder: the best eligible node by the view alone, which every director
+                // shares. Stability is each observer's own clock (a director is the newcomer in its own eyes), so
+                // using it here let two directors each name the other and leave the VIP unheld without preempt.
                 g.holder = best(group, false);
             }
             g.challenger = null;

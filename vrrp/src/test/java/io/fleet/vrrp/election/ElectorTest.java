@@ -308,6 +308,28 @@ class ElectorTest
     }
 
     @Test
+    void twoNewcomersShouldAgreeOnTheHolderWhenTheOldOneIsLostWithoutPreempt()
+    {
+        // a holds; b and c joined moments ago, each the newcomer in its own eyes and each seeing the other as
+        // present from its first view. a dies: both must name the same holder (the better priority, b), or nobody
+        // binds the VIP (seen in ./fleet demo).
+        final VipGroup group = new VipGroup("web", List.of(VipAddress.parse("10.0.0.100")),
+            java.util.Map.of("a", 150, "b", 100, "c", 50), 100, false, 0);
+        final Elector b = new Elector("b", List.of(group), STABLE_AFTER_NS);
+        final Elector c = new Elector("c", List.of(group), STABLE_AFTER_NS);
+        b.onView(view("b", ABC), 0);
+        c.onView(view("c", ABC), 0);
+        assertThat(b.holder("web")).isEqualTo("a");
+        assertThat(c.holder("web")).isEqualTo("a");
+        final MembershipView withoutA = MembershipView.compute("b", List.of("a", "b", "c"), java.util.Set.of("a"), false);
+        final MembershipView withoutAFromC = MembershipView.compute("c", List.of("a", "b", "c"), java.util.Set.of("a"), false);
+        assertThat(b.onView(withoutA, 1)).extracting(RoleChange::to).containsExactly(Role.MASTER);
+        c.onView(withoutAFromC, 1);
+        assertThat(c.holder("web")).isEqualTo("b");
+        assertThat(c.role("web")).isEqualTo(Role.BACKUP);
+    }
+
+    @Test
     void shouldHoldEverythingWhenAloneEvenBeforeItIsStable()
     {
         final Elector elector = new Elector("a", List.of(web(100, 150, 120)), STABLE_AFTER_NS);
