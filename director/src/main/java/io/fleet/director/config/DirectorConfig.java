@@ -40,8 +40,8 @@ public final class DirectorConfig
     private static final Set<String> TOP = Set.of("director", "services", "neighbours");
     /** A daemon's file also carries the cluster and election sections (validated by their modules) and Pekko's. */
     private static final Set<String> TOP_DAEMON = Set.of("director", "services", "neighbours", "fleet", "pekko");
-    private static final Set<String> DIRECTOR = Set.of("mode", "mac", "ipv4", "ipv6", "mtu", "gateway-mac", "fullnat", "table",
-        "timeouts");
+    private static final Set<String> DIRECTOR = Set.of("mode", "interface", "vxlan", "mac", "ipv4", "ipv6", "mtu", "gateway-mac",
+        "fullnat", "table", "timeouts");
     private static final Set<String> FULLNAT = Set.of("local-addresses", "min-port", "max-port");
     private static final Set<String> TABLE = Set.of("ipv4-capacity", "ipv6-capacity", "tick-ms", "wheel-slots");
     private static final Set<String> TIMEOUTS = Set.of("tcp", "tcpfin", "udp");
@@ -172,14 +172,39 @@ public final class DirectorConfig
     {
         unknownKeys(d, DIRECTOR, "director.");
         final String mode = d.containsKey("mode") ? string(d, "mode", "director") : (daemon ? "proxy" : "packet");
-        if (daemon && !"proxy".equals(mode))
+        if (daemon && !Set.of("proxy", "pcap", "vxlan").contains(mode))
         {
-            problem(d.get("mode"), "director.mode", "fleet run supports proxy so far; pcap and vxlan ports exist "
-                + "(docs/forwarding-core.md) but the daemon does not drive them yet (got '" + mode + "')");
+            problem(d.get("mode"), "director.mode", "must be proxy, pcap or vxlan (got '" + mode + "')");
         }
-        else if (!daemon && d.containsKey("mode"))
+        else if (!daemon && (d.containsKey("mode") || d.containsKey("interface") || d.containsKey("vxlan")))
         {
-            problem(d.get("mode"), "director.mode", "only a daemon's file has a mode");
+            problem(d.get("mode") != null ? d.get("mode") : d, "director.mode", "only a daemon's file has a mode and ports");
+        }
+        if (daemon && "pcap".equals(mode) && !d.containsKey("interface"))
+        {
+            problem(d, "director.interface", "missing: the NIC pcap mode captures on, e.g. eth1");
+        }
+        if (daemon && "vxlan".equals(mode))
+        {
+            final ConfigValue v = d.get("vxlan");
+            if (v == null || v.valueType() != ConfigValueType.OBJECT)
+            {
+                problem(v == null ? d : v, "director.vxlan", "missing: { local = \"ip:port\", remotes = [\"ip:port\"], vni = N }");
+            }
+            else
+            {
+                final ConfigObject x = (ConfigObject)v;
+                unknownKeys(x, Set.of("local", "remotes", "vni"), "director.vxlan.");
+                string(x, "local", "director.vxlan");
+                if (!x.containsKey("remotes") || x.get("remotes").valueType() != ConfigValueType.LIST)
+                {
+                    problem(x, "director.vxlan.remotes", "must be a list of \"ip:port\"");
+                }
+                if (integer(x, "vni", "director.vxlan", 0, 0xFF_FFFF) == null && !x.containsKey("vni"))
+                {
+                    problem(x, "director.vxlan.vni", "missing (0..16777215)");
+                }
+            }
         }
         final Long mac = mac(d, "mac", "director");
         if (mac == null && !d.containsKey("mac") && !"proxy".equals(mode))

@@ -5,12 +5,23 @@ import com.typesafe.config.ConfigFactory;
 import io.fleet.director.config.ConfigException;
 import io.fleet.director.config.DirectorConfig;
 import io.fleet.director.forward.ForwardingConfig;
+import io.fleet.director.cluster.SyncBridge;
+import io.fleet.director.forward.ForwardingCore;
+import io.fleet.director.port.PcapFilter;
+import io.fleet.director.port.PcapPort;
+import io.fleet.director.port.Port;
+import io.fleet.director.port.VxlanPort;
+import io.fleet.director.worker.ForwardingWorker;
 import io.fleet.director.proxy.ProxyConfig;
 import io.fleet.director.proxy.ProxyServer;
 import io.fleet.director.sched.SchedulerOptions;
 import io.fleet.director.service.IpAddress;
 import io.fleet.director.service.Service;
 import io.fleet.sync.ClusterNode;
+import io.fleet.sync.conn.ConnectionReplication;
+import io.fleet.vrrp.link.Link;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 import io.fleet.sync.cluster.ClusterMember;
 import io.fleet.sync.cluster.MembershipListener;
 import io.fleet.vrrp.agent.AgentRunner;
@@ -26,6 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +47,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * One director process in proxy mode ({@code fleet run --config FILE}): the cluster node (sync), the VIP election
- * over it (vrrp), and the L4 proxy, which binds a VIP only while this director holds its group. Logs one line
+ * One director process ({@code fleet run --config FILE}): the cluster node (sync), the VIP election over it
+ * (vrrp), and either the L4 proxy, which binds a VIP only while this director holds its group (mode proxy), or a
+ * forwarding worker on a packet port (mode pcap or vxlan) whose core answers for a VIP only while it is held,
+ * with its connections replicated to the fleet through {@link SyncBridge}. Logs one line
  * per event that matters; never per connection. SIGTERM: releases the VIPs, leaves the cluster, exits 0.
  */
 public final class Fleetd implements AutoCloseable
@@ -46,22 +62,63 @@ public final class Fleetd implements AutoCloseable
 
     private final ClusterNode node;
     private final ProxyServer proxy;
+    private final Port port;
+    private final ForwardingCore core;
+    private final ForwardingWorker worker;
+    private final org.agrona.concurrent.AgentRunner workerRunner;
     private final ClusterVipService vips;
     private final AgentRunner vipRunner;
     private final Map<String, VipGroup> groups = new HashMap<>();
     private final String self;
 
-    private Fleetd(final Config config, final ForwardingConfig forwarding, final VrrpSettings vrrp)
+    private Fleetd(final Config config, final ForwardingConfig forwarding, final VrrpSettings vrrp) throws Exception
     {
+        final String mode = config.hasPath("director.mode") ? config.getString("director.mode") : "proxy";
         this.node = ClusterNode.start(config);
         this.self = node.self().host() + ":" + node.self().port();
         final List<Service> services = forwarding.services();
-        this.proxy = ProxyServer.start(ProxyConfig.defaults().timeouts(forwarding.timeouts()), services);
         for (final VipGroup g : vrrp.groups())
         {
             groups.put(g.name(), g);
         }
-        this.vips = new ClusterVipService(self, vrrp.groups(), vrrp.stableAfterNs(), new NoLink(), vrrp.announce(),
+        final Link link;
+        if ("proxy".equals(mode))
+        {
+            this.proxy = ProxyServer.start(ProxyConfig.defaults().timeouts(forwarding.timeouts()), services);
+            this.port = null;
+            this.core = null;
+            this.worker = null;
+            this.workerRunner = null;
+            link = new NoLink();
+        }
+        else
+        {
+            this.proxy = null;
+            forwarding.holdVips(false).syncRing(4 << 20)
+                .epochOffsetNs(System.currentTimeMillis() * 1_000_000L - System.nanoTime());
+            this.port = openPort(config, mode, forwarding);
+            this.core = new ForwardingCore(forwarding, port, System.nanoTime());
+            this.worker = new ForwardingWorker("fleet-worker", core, port, new SystemNanoClock(), 64);
+            final SyncBridge bridge = new SyncBridge(core);
+            final ConnectionReplication replication = ConnectionReplication.start(node, bridge);
+            bridge.sync(replication);
+            worker.afterFrames(() -> bridge.drain(256));
+            this.workerRunner = new org.agrona.concurrent.AgentRunner(
+                new BackoffIdleStrategy(100, 10, 1_000, 100_000), ex -> LOG.error("forwarding worker", ex), null, worker);
+            org.agrona.concurrent.AgentRunner.startOnThread(workerRunner);
+            link = new PortLink(forwarding.portMac(), port, worker);
+            // A director that joins holds the fleet's live connections before it takes any VIP.
+            try
+            {
+                replication.caughtUp().toCompletableFuture().get(15, TimeUnit.SECONDS);
+                LOG.info("connection state caught up");
+            }
+            catch (final TimeoutException ex)
+            {
+                LOG.warn("connection state not caught up after 15 s; taking part in the election anyway");
+            }
+        }
+        this.vips = new ClusterVipService(self, vrrp.groups(), vrrp.stableAfterNs(), link, vrrp.announce(),
             vrrp.notifyScripts(), null, ClusterVipService.Tracking.none(), this::onRoleChange);
         this.vipRunner = new AgentRunner("fleet-vrrp", vips, 10_000_000L).start();
         vips.wakeUp(vipRunner::wake);
@@ -93,8 +150,46 @@ public final class Fleetd implements AutoCloseable
                 event("member removed", member);
             }
         });
-        LOG.info("director {} up: {} services, {} VIP groups, proxy on {}", self, services.size(), groups.size(),
-            proxy.transport());
+        LOG.info("director {} up in {} mode: {} services, {} VIP groups{}", self, mode, services.size(), groups.size(),
+            proxy != null ? ", proxy on " + proxy.transport() : ", port " + port.name());
+    }
+
+    private static Port openPort(final Config config, final String mode, final ForwardingConfig forwarding) throws Exception
+    {
+        if ("pcap".equals(mode))
+        {
+            final List<IpAddress> vipList = new java.util.ArrayList<>();
+            final List<IpAddress> natServers = new java.util.ArrayList<>();
+            for (final Service s : forwarding.services())
+            {
+                if (s.virtualService().address() != null)
+                {
+                    vipList.add(s.virtualService().address());
+                }
+                for (final io.fleet.director.service.RealServer rs : s.realServers())
+                {
+                    if (rs.method().repliesViaDirector())
+                    {
+                        natServers.add(rs.address());
+                    }
+                }
+            }
+            return new PcapPort(config.getString("director.interface"),
+                PcapFilter.of(vipList, forwarding.localAddresses(), natServers), 8 << 20);
+        }
+        final List<InetSocketAddress> remotes = new java.util.ArrayList<>();
+        for (final String r : config.getStringList("director.vxlan.remotes"))
+        {
+            remotes.add(socket(r));
+        }
+        return new VxlanPort(socket(config.getString("director.vxlan.local")), remotes,
+            config.getInt("director.vxlan.vni"), 8 << 20);
+    }
+
+    private static InetSocketAddress socket(final String hostPort)
+    {
+        final int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     private static void event(final String what, final ClusterMember member)
@@ -114,7 +209,11 @@ public final class Fleetd implements AutoCloseable
             final IpAddress vip = IpAddress.ofBytes(a.bytes());
             try
             {
-                if (hold)
+                if (proxy == null)
+                {
+                    worker.submit(() -> core.hold(vip, hold));
+                }
+                else if (hold)
                 {
                     proxy.bind(vip);
                 }
@@ -141,7 +240,15 @@ public final class Fleetd implements AutoCloseable
         {
             for (final VipAddress a : g.addresses())
             {
-                proxy.unbind(IpAddress.ofBytes(a.bytes()));
+                final IpAddress vip = IpAddress.ofBytes(a.bytes());
+                if (proxy != null)
+                {
+                    proxy.unbind(vip);
+                }
+                else
+                {
+                    worker.submit(() -> core.hold(vip, false));
+                }
             }
         }
         try
@@ -152,7 +259,14 @@ public final class Fleetd implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        proxy.close();
+        if (proxy != null)
+        {
+            proxy.close();
+        }
+        if (workerRunner != null)
+        {
+            workerRunner.close();
+        }
         node.close(Duration.ofSeconds(5));
     }
 
@@ -182,7 +296,14 @@ public final class Fleetd implements AutoCloseable
             final int line = config.hasPath("fleet.vrrp") ? config.getValue("fleet.vrrp").origin().lineNumber() : -1;
             throw new ConfigException(List.of(file + (line > 0 ? ":" + line : "") + ": fleet.vrrp: " + ex.getMessage()));
         }
-        return new Fleetd(config, forwarding, vrrp);
+        try
+        {
+            return new Fleetd(config, forwarding, vrrp);
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("director failed to start: " + ex.getMessage(), ex);
+        }
     }
 
     public static void main(final String[] args) throws InterruptedException

@@ -149,7 +149,7 @@ public final class Demo
             "fleet.sync.node { hostname = \"127.0.0.1\", port = " + clusterPorts[i] + ", seed-nodes = [" + seeds + "] }",
             "fleet.sync.catalog.durable-dir = \"" + work.resolve("ddata-" + (i + 1)) + "\"",
             "fleet.vrrp.stable-after = 1s",
-            "fleet.vrrp.groups = [ { name = demo, addresses = [\"" + VIP + "\"], priority = 100, preempt = false,",
+            "fleet.vrrp.groups = [ { name = demo, addresses = [\"" + VIP + "\"], priority = 100, preempt = true,",
             "  priorities { " + prio + " } } ]",
             "director { mode = proxy }",
             "services = [ {",

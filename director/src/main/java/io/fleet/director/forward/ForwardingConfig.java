@@ -31,6 +31,7 @@ public final class ForwardingConfig
     long epochOffsetNs;
     int neighbourCapacity = 4096;
     int fragmentSlots = 4096;
+    boolean holdVips = true;
 
     /** The services, in configuration order. */
     public List<Service> services()
@@ -41,6 +42,17 @@ public final class ForwardingConfig
     public Timeouts timeouts()
     {
         return timeouts;
+    }
+
+    /** FULLNAT's local addresses. */
+    public List<IpAddress> localAddresses()
+    {
+        return List.copyOf(localAddresses);
+    }
+
+    public long portMac()
+    {
+        return portMac;
     }
 
     /** MAC of the director's port, as a 48-bit value. */
@@ -131,6 +143,16 @@ public final class ForwardingConfig
     public ForwardingConfig syncRing(final int bytes)
     {
         this.syncRingBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Whether the core answers ARP/ND and pings for its VIPs from the start (true: replay, a single director) or
+     * only once the election hands them over with {@code ForwardingCore.hold} (false: a fleet).
+     */
+    public ForwardingConfig holdVips(final boolean hold)
+    {
+        this.holdVips = hold;
         return this;
     }
 

@@ -174,7 +174,8 @@ public final class ForwardingCore
                 answerWords[4 * i + w] = answer.get(i).word(w);
             }
             answerV6[i] = answer.get(i).isIpv6();
-            answerHeld[i] = true;
+            // VIPs wait for the election when the config says so; FULLNAT local addresses are always this director's.
+            answerHeld[i] = config.holdVips || i >= answer.size() - local4.size() - local6.size();
         }
 
         this.events = config.syncRingBytes > 0 ? ring(config.syncRingBytes) : null;

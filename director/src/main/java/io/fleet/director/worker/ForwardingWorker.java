@@ -5,6 +5,7 @@ import io.fleet.director.port.FrameHandler;
 import io.fleet.director.port.Port;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -20,6 +21,8 @@ public final class ForwardingWorker implements Agent, FrameHandler
     private final Port port;
     private final NanoClock clock;
     private final int frameBurst;
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(4096);
+    private Runnable afterFrames = () -> { };
     private long nowNs;
 
     public ForwardingWorker(final String name, final ForwardingCore core, final Port port, final NanoClock clock, final int frameBurst)
@@ -31,12 +34,33 @@ public final class ForwardingWorker implements Agent, FrameHandler
         this.frameBurst = frameBurst;
     }
 
+    /**
+     * Runs {@code command} on the worker's thread at the top of its next cycle (the election holding a VIP, a frame
+     * to send); any thread may call it.
+     *
+     * @return false when the command queue is full.
+     */
+    public boolean submit(final Runnable command)
+    {
+        return commands.offer(command);
+    }
+
+    /** Something to run at the end of every cycle on the worker's thread (draining the sync events). */
+    public ForwardingWorker afterFrames(final Runnable task)
+    {
+        this.afterFrames = task;
+        return this;
+    }
+
     @Override
     public int doWork()
     {
         nowNs = clock.nanoTime();
-        final int work = core.poll(nowNs);
-        return work + port.poll(this, frameBurst);
+        int work = commands.drain(Runnable::run, 64);
+        work += core.poll(nowNs);
+        work += port.poll(this, frameBurst);
+        afterFrames.run();
+        return work;
     }
 
     @Override

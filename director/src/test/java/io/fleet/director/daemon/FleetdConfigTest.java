@@ -35,7 +35,7 @@ class FleetdConfigTest
             .satisfies(ex ->
             {
                 final String all = String.join("\n", ((ConfigException)ex).problems());
-                assertThat(all).contains(f + ":1: director.mode: fleet run supports proxy so far")
+                assertThat(all).contains(f + ":1: director.interface: missing")
                     .contains(f + ":1: director.colour: unknown key")
                     .contains(f + ":3: services[0].real-servers[0].weight: must be 0..65535 (got 70000)");
             });

@@ -104,6 +104,25 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
             status == MemberStatus.leaving()))
         {
             members.add(member);
+            if (isSelf)
+            {
+                // The initial state arrives one member event at a time, ours possibly first: take the others from
+                // the cluster's snapshot now, or a first view "alone" would make this director take every group
+                // while the fleet already has holders.
+                for (final Member other : cluster.state().getMembers())
+                {
+                    final MemberStatus s = other.status();
+                    if ((s == MemberStatus.up() || s == MemberStatus.weaklyUp() || s == MemberStatus.leaving())
+                        && members.stream().noneMatch(m -> m.uniqueAddress().equals(other.uniqueAddress())))
+                    {
+                        members.add(other);
+                    }
+                }
+                for (final Member u : cluster.state().getUnreachable())
+                {
+                    unreachable.add(u.uniqueAddress());
+                }
+            }
             members.sort((a, b) -> a.isOlderThan(b) ? -1 : b.isOlderThan(a) ? 1 : 0);
         }
         if (gone)
