@@ -54,6 +54,8 @@ public final class ForwardingCore
     public static final int REMOTE_RECORD = 1;
 
     private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
+    /** The I/G bit of a MAC held as a 48-bit long: set for multicast and broadcast. */
+    private static final long GROUP_BIT = 0x0100_0000_0000L;
     /** values() copies the array each call; the packet path must not allocate. */
     private static final ForwardingMethod[] METHODS = ForwardingMethod.values();
     private static final int PROTO_ICMP = 1;
@@ -471,6 +473,13 @@ public final class ForwardingCore
 
     private Verdict onIp(final MutableDirectBuffer b, final long nowNs)
     {
+        // A unicast frame for another MAC is another director's (a flooding switch, a promiscuous capture): acting
+        // on it would duplicate its forwarding. Multicast and broadcast (neighbour discovery) are everyone's.
+        final long destinationMac = EthernetHeader.readMac(b, pkt.frameOffset + EthernetHeader.DESTINATION_MAC_OFFSET);
+        if (destinationMac != portMac && (destinationMac & GROUP_BIT) == 0)
+        {
+            return Verdict.DROP_NOT_FOR_US;
+        }
         final boolean v6 = pkt.ipVersion == 6;
         final ConnectionTable table = v6 ? table6 : table4;
         if (pkt.l4Protocol == (v6 ? PROTO_ICMPV6 : PROTO_ICMP) && !pkt.fragment)

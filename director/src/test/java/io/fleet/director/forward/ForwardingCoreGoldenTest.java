@@ -230,13 +230,16 @@ class ForwardingCoreGoldenTest
         final CoreHarness h = new CoreHarness(config(service(tcp(VIP, 80, SchedulerKind.RR), rs(RS1, 80, ForwardingMethod.DR))));
         check(h, new Golden("not a VIP", fromClient(CLIENT, IpAddress.parse("x", "192.0.2.99"))
             .tcp(1, 80, TcpHeader.SYN, 0, 0, new byte[0]), Verdict.DROP_NOT_FOR_US, null));
+        check(h, new Golden("a frame for another director's MAC (flooded, or seen by a promiscuous capture)",
+            FrameWriter.frame().macs(CLIENT_MAC, 0x02_00_00_00_0D_09L).ip(CLIENT, VIP).tcp(1, 80, TcpHeader.SYN, 0, 0, new byte[0]),
+            Verdict.DROP_NOT_FOR_US, null));
         check(h, new Golden("VIP, no service on that port", fromClient(CLIENT, VIP).tcp(1, 81, TcpHeader.SYN, 0, 0, new byte[0]),
             Verdict.DROP_NO_SERVICE, null));
         check(h, new Golden("mid-flow segment of an unknown connection", fromClient(CLIENT, VIP)
             .tcp(1, 80, TcpHeader.ACK, 0, 0, DATA), Verdict.DROP_TCP_NOT_SYN, null));
         check(h, new Golden("truncated frame", java.util.Arrays.copyOf(
             fromClient(CLIENT, VIP).tcp(1, 80, TcpHeader.SYN, 0, 0, new byte[0]), 30), Verdict.DROP_MALFORMED, null));
-        assertThat(h.core.counters().verdict(Verdict.DROP_NOT_FOR_US)).isEqualTo(1);
+        assertThat(h.core.counters().verdict(Verdict.DROP_NOT_FOR_US)).isEqualTo(2);
         assertThat(h.core.counters().verdict(Verdict.DROP_MALFORMED)).isEqualTo(1);
         assertThat(h.core.counters().report()).contains("drop_tcp_not_syn").contains("malformed_truncated_ipv4");
     }
