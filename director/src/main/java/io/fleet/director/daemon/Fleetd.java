@@ -270,13 +270,23 @@ public final class Fleetd implements AutoCloseable
         node.close(Duration.ofSeconds(5));
     }
 
+    /** A checked configuration, ready to start. */
+    record Validated(Config config, ForwardingConfig forwarding, VrrpSettings vrrp)
+    {
+    }
+
     /**
-     * Validates the whole file (services, sync, vrrp) before anything starts.
+     * Checks a director's file - services, ports, election - without starting anything (also what the example
+     * configs are tested with).
      *
-     * @return the started director.
      * @throws ConfigException listing every problem with file and line.
      */
-    public static Fleetd start(final File file)
+    public static void check(final File file)
+    {
+        validate(file);
+    }
+
+    static Validated validate(final File file)
     {
         final ForwardingConfig forwarding = DirectorConfig.load(file, SchedulerOptions.DEFAULTS, true);
         final Config config = ConfigFactory.parseFile(file).withFallback(ConfigFactory.load()).resolve();
@@ -296,6 +306,21 @@ public final class Fleetd implements AutoCloseable
             final int line = config.hasPath("fleet.vrrp") ? config.getValue("fleet.vrrp").origin().lineNumber() : -1;
             throw new ConfigException(List.of(file + (line > 0 ? ":" + line : "") + ": fleet.vrrp: " + ex.getMessage()));
         }
+        return new Validated(config, forwarding, vrrp);
+    }
+
+    /**
+     * Validates the whole file (services, sync, vrrp) before anything starts.
+     *
+     * @return the started director.
+     * @throws ConfigException listing every problem with file and line.
+     */
+    public static Fleetd start(final File file)
+    {
+        final Validated v = validate(file);
+        final ForwardingConfig forwarding = v.forwarding();
+        final Config config = v.config();
+        final VrrpSettings vrrp = v.vrrp();
         try
         {
             return new Fleetd(config, forwarding, vrrp);
