@@ -89,7 +89,7 @@ public final class Fleetd implements AutoCloseable
             this.core = null;
             this.worker = null;
             this.workerRunner = null;
-            link = new NoLink();
+            link = PortLink.none();
         }
         else
         {

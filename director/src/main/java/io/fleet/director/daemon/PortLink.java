@@ -7,9 +7,10 @@ import io.fleet.vrrp.link.Link;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The election's link in packet mode: announcements (gratuitous ARP, unsolicited NA) leave through the director's
- * own port, sent on the forwarding worker's thread (a port has one sender). ARP and neighbour solicitations for
- * held VIPs are answered by the forwarding core itself, so nothing is handed to the election's receiver.
+ * The election's link. In packet mode announcements (gratuitous ARP, unsolicited NA) leave through the director's
+ * own port, sent on the forwarding worker's thread (a port has one sender); ARP and neighbour solicitations for
+ * held VIPs are answered by the forwarding core itself, so nothing is handed to the election's receiver. In proxy
+ * mode there is no port ({@link #none()}): the kernel owns a bound VIP, and announcements are dropped.
  */
 final class PortLink implements Link
 {
@@ -28,6 +29,12 @@ final class PortLink implements Link
         this.worker = worker;
     }
 
+    /** The link of proxy mode: no port, nothing sent. */
+    static PortLink none()
+    {
+        return new PortLink(0x02_00_00_00_00_00L, null, null);
+    }
+
     @Override
     public byte[] macAddress()
     {
@@ -43,6 +50,10 @@ final class PortLink implements Link
     @Override
     public void send(final byte[] frame, final int length)
     {
+        if (port == null)
+        {
+            return;
+        }
         final byte[] copy = java.util.Arrays.copyOf(frame, length);
         worker.submit(() -> port.send(new UnsafeBuffer(copy), 0, copy.length));
     }

@@ -105,6 +105,17 @@ public final class Demo
             dump();
             return false;
         }
+        // Every director must see all three members up before the drill: a director that still sees two would be
+        // "half without the lowest address" when the holder dies, and wait for the holder's removal (seconds).
+        for (int i = 0; i < 3; i++)
+        {
+            if (!awaitMembersUp(i, 3, 30_000))
+            {
+                say("director-%d did not see all three members up within 30 s", i + 1);
+                dump();
+                return false;
+            }
+        }
         final String holder = awaitHolder(-1, 1_000);
         say("  director-%s holds %s:%d (cluster and election up after %.1f s)", holder, VIP, vipPort, seconds(start));
 
@@ -235,6 +246,20 @@ public final class Demo
                 {
                     return true;
                 }
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    private boolean awaitMembersUp(final int index, final int members, final long timeoutMs) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            if (output.get(index).stream().filter(l -> l.startsWith("MEMBER UP ")).distinct().count() >= members)
+            {
+                return true;
             }
             Thread.sleep(20);
         }

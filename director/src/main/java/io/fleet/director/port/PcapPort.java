@@ -2,9 +2,6 @@ package io.fleet.director.port;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -12,7 +9,6 @@ import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.RawPacketListener;
 
-import java.nio.ByteBuffer;
 
 /**
  * A NIC through libpcap (pcap4j): immediate mode, inbound direction only, a BPF filter from the held VIPs and
@@ -27,7 +23,7 @@ public final class PcapPort implements Port
     private final String name;
     private final PcapHandle receive;
     private final PcapHandle send;
-    private final RingBuffer ring;
+    private final ReceiveRing ring;
     private final UnsafeBuffer copy = new UnsafeBuffer(new byte[0]);
     private final byte[] sendBuffer = new byte[MAX_FRAME];
     private final PortCounters counters = new PortCounters();
@@ -56,8 +52,7 @@ public final class PcapPort implements Port
             this.receive.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
         }
         this.send = new PcapHandle.Builder(interfaceName).snaplen(MAX_FRAME).timeoutMillis(10).build();
-        final int capacity = Integer.highestOneBit(Math.max(64 * 1024, ringBytes - 1)) << 1;
-        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.ring = new ReceiveRing(ringBytes);
         final RawPacketListener listener = this::onPacket;
         this.thread = new Thread(() ->
         {
@@ -88,7 +83,7 @@ public final class PcapPort implements Port
     {
         counters.received();
         copy.wrap(bytes);
-        if (!ring.write(1, copy, 0, bytes.length))
+        if (!ring.offer(copy, 0, bytes.length))
         {
             counters.dropped(PortCounters.Drop.QUEUE_FULL);
         }
@@ -103,7 +98,7 @@ public final class PcapPort implements Port
     @Override
     public int poll(final FrameHandler handler, final int limit)
     {
-        return ring.read((type, buffer, offset, length) -> handler.onFrame(buffer, offset, length), limit);
+        return ring.drain(handler, limit);
     }
 
     @Override

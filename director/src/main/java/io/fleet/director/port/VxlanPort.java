@@ -12,12 +12,8 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,7 +45,7 @@ public final class VxlanPort implements Port
     private final List<InetSocketAddress> remotes;
     private final EventLoopGroup group;
     private final Channel channel;
-    private final RingBuffer ring;
+    private final ReceiveRing ring;
     private final PortCounters counters = new PortCounters();
     private final ConcurrentHashMap<Long, InetSocketAddress> learned = new ConcurrentHashMap<>();
 
@@ -71,8 +67,7 @@ public final class VxlanPort implements Port
         this.vni = vni;
         this.remotes = List.copyOf(remotes);
         this.vtepPort = remotes.isEmpty() ? DEFAULT_PORT : remotes.get(0).getPort();
-        final int capacity = Integer.highestOneBit(Math.max(64 * 1024, ringBytes - 1)) << 1;
-        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.ring = new ReceiveRing(ringBytes);
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
             .handler(new Receiver());
@@ -120,7 +115,7 @@ public final class VxlanPort implements Port
                 learned.put(sourceMac, new InetSocketAddress(packet.sender().getAddress(), vtepPort));
             }
             view.wrap(copy, 0, frameLength);
-            if (!ring.write(1, view, 0, frameLength))
+            if (!ring.offer(view, 0, frameLength))
             {
                 counters.dropped(PortCounters.Drop.QUEUE_FULL);
             }
@@ -146,7 +141,7 @@ public final class VxlanPort implements Port
     @Override
     public int poll(final FrameHandler handler, final int limit)
     {
-        return ring.read((type, buffer, offset, length) -> handler.onFrame(buffer, offset, length), limit);
+        return ring.drain(handler, limit);
     }
 
     @Override

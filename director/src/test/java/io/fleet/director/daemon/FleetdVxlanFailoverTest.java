@@ -221,6 +221,19 @@ class FleetdVxlanFailoverTest
             start("c", config("c", cluster[2], cluster[0], vxC, wirePort, "02:00:00:00:0d:03", cluster));
             assertThat(await(1, "ROLE web BACKUP", 40_000)).as(String.join("\n", output.get(1))).isTrue();
             assertThat(await(2, "ROLE web BACKUP", 40_000)).as(String.join("\n", output.get(2))).isTrue();
+            // All three must see all three up, or a survivor could count itself a minority when A dies.
+            for (int i = 0; i < 3; i++)
+            {
+                final int d = i;
+                final long deadline = System.nanoTime() + 30_000_000_000L;
+                while (output.get(d).stream().filter(l -> l.startsWith("MEMBER UP ")).distinct().count() < 3
+                    && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(20);
+                }
+                assertThat(output.get(d).stream().filter(l -> l.startsWith("MEMBER UP ")).distinct().count())
+                    .as("members up seen by director %d", d).isGreaterThanOrEqualTo(3);
+            }
 
             // ARP for the VIP: A answers.
             send.accept(FrameWriter.frame().macs(CLIENT_MAC, 0).arpRequest(CLIENT.ipv4(), VIP.ipv4()));
