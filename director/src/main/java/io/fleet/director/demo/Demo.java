@@ -367,12 +367,9 @@ public final class Demo
         }
     }
 
-    private static int freePort() throws IOException
+    private static int freePort()
     {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1")))
-        {
-            return s.getLocalPort();
-        }
+        return FreePorts.next();
     }
 
     private static double seconds(final long sinceNs)

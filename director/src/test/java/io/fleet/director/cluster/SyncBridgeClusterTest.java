@@ -50,12 +50,9 @@ class SyncBridgeClusterTest
     @TempDir
     Path dir;
 
-    private static int freePort() throws Exception
+    private static int freePort()
     {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1")))
-        {
-            return s.getLocalPort();
-        }
+        return io.fleet.director.demo.FreePorts.next();
     }
 
     private Config node(final int port, final int seed, final String name)

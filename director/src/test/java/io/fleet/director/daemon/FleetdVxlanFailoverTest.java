@@ -55,12 +55,9 @@ class FleetdVxlanFailoverTest
     private final List<Process> processes = new ArrayList<>();
     private final List<List<String>> output = new ArrayList<>();
 
-    private static int freePort() throws Exception
+    private static int freePort()
     {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
-        {
-            return s.getLocalPort();
-        }
+        return io.fleet.director.demo.FreePorts.next();
     }
 
     private String config(final String name, final int clusterPort, final int seedPort, final int vxlanPort, final int wirePort,

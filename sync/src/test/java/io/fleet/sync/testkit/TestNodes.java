@@ -24,17 +24,28 @@ public final class TestNodes
     {
     }
 
-    /** A port free on {@code host} right now (bound and released). */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT =
+        new java.util.concurrent.atomic.AtomicInteger(20_000 + new java.util.Random().nextInt(10_000));
+
+    /**
+     * A port free on {@code host} right now (bound and released), chosen below Linux's ephemeral range (32768 and
+     * up), so that no outgoing connection can take it between this check and the node's bind.
+     */
     public static int freePort(final String host)
     {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host)))
+        for (int attempt = 0; attempt < 2_000; attempt++)
         {
-            return s.getLocalPort();
+            final int port = 20_000 + (NEXT.getAndIncrement() - 20_000) % 12_000;
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(host)))
+            {
+                return s.getLocalPort();
+            }
+            catch (final IOException taken)
+            {
+                // try the next one
+            }
         }
-        catch (final IOException e)
-        {
-            throw new IllegalStateException(e);
-        }
+        throw new IllegalStateException("no free port below the ephemeral range on " + host);
     }
 
     /**
