@@ -138,6 +138,11 @@ public final class Demo
         }
         final double takeoverMs = (answered - killed) / 1e6;
         say("  director-%s took over; the VIP answered again %.0f ms after the kill", next, takeoverMs);
+        if (takeoverMs > 2_000)
+        {
+            say("  (slow: the directors said)");
+            dump();
+        }
 
         say("%nSix more requests:");
         final int okAfter = requests(6);
