@@ -1,0 +1,11 @@
+package io.fleet.director.control;
+
+/**
+ * Connection replication: local changes waiting to be sent ({@code backlog}), records sent and received since
+ * start, and the lag between a change on a peer and its arrival here (p50, p99, milliseconds, over the last
+ * minute; 0 when nothing arrived).
+ */
+public record SyncStatus(long backlog, long recordsSent, long recordsReceived, double lagP50Ms, double lagP99Ms)
+{
+    public static final SyncStatus NONE = new SyncStatus(0, 0, 0, 0, 0);
+}
