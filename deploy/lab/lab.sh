@@ -182,7 +182,7 @@ cmd_up() {
   # The lab runs a copy of the director's jar, so rebuilding the tree cannot pull classes from under it.
   local jar="${FLEET_CP%%:*}" rest=""
   [[ "$FLEET_CP" == *:* ]] && rest=":${FLEET_CP#*:}"
-  if [[ -f "$jar" ]]; then
+  if [[ -f "$jar" && "$(basename "$jar")" == fleet-director-*.jar ]]; then
     cp "$jar" "$STATE/lib/"
     jar="$STATE/lib/$(basename "$jar")"
   fi
