@@ -164,6 +164,13 @@ public final class ForwardingCore
                 answer.add(vs.address());
             }
         }
+        for (final IpAddress a : config.electedAddresses)
+        {
+            if (!answer.contains(a) && !config.localAddresses.contains(a))
+            {
+                answer.add(a);
+            }
+        }
         answer.addAll(local4);
         answer.addAll(local6);
         this.answerWords = new int[4 * answer.size()];
@@ -176,8 +183,10 @@ public final class ForwardingCore
                 answerWords[4 * i + w] = answer.get(i).word(w);
             }
             answerV6[i] = answer.get(i).isIpv6();
-            // VIPs wait for the election when the config says so; FULLNAT local addresses are always this director's.
-            answerHeld[i] = config.holdVips || i >= answer.size() - local4.size() - local6.size();
+            // VIPs wait for the election when the config says so; FULLNAT local addresses are this director's,
+            // unless the fleet shares them, then only their holder answers.
+            answerHeld[i] = config.holdVips || (i >= answer.size() - local4.size() - local6.size()
+                && !config.electedAddresses.contains(answer.get(i)));
         }
 
         this.events = config.syncRingBytes > 0 ? ring(config.syncRingBytes) : null;

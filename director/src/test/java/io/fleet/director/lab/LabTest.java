@@ -3,6 +3,8 @@ package io.fleet.director.lab;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The lab end to end ({@code deploy/lab/lab.sh}, what {@code ./fleet lab} runs): network namespaces on one bridge,
  * three real {@code fleet run} directors in pcap mode on their veths, two real HTTP servers, a client. Checks that
  * requests alternate under rr, that a drill killing the VIP holder with kill -9 keeps every established connection
- * and takes over in under 2 s, and that {@code down} leaves no namespace behind. Needs root, iproute2, python3,
+ * and takes over in under 2 s, and that {@code down} leaves no namespace behind - for DR, NAT (the real servers
+ * route through a gateway address the holder holds) and FULLNAT (a source address the fleet shares). Needs root, iproute2, python3,
  * ethtool, tcpdump and curl; skipped with the reason otherwise.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -129,11 +132,12 @@ class LabTest
         return ours;
     }
 
-    @Test
-    void shouldAlternateServersAndKeepEveryConnectionWhenTheHolderIsKilledInDr() throws Exception
+    @ParameterizedTest
+    @ValueSource(strings = {"dr", "nat", "fullnat"})
+    void shouldAlternateServersAndKeepEveryConnectionWhenTheHolderIsKilled(final String method) throws Exception
     {
         assumeLab();
-        final Result up = lab(150, "up", "--method", "dr", "--directors", "3", "--servers", "2");
+        final Result up = lab(150, "up", "--method", method, "--directors", "3", "--servers", "2");
         assertThat(up.code()).as(up.output()).isZero();
         assertThat(namespaces()).hasSize(1 + 1 + 3 + 2);
 
@@ -151,7 +155,7 @@ class LabTest
         }
 
         final Path json = state.resolve("drill.json");
-        final Result drill = lab(120, "drill", "--kill", "holder", "--connections", "20", "--duration", "12",
+        final Result drill = lab(120, "drill", "--kill", "holder", "--connections", "20", "--duration", "10",
             "--json", json.toString());
         assertThat(drill.code()).as(drill.output()).isZero();
         final String report = Files.readString(json);
