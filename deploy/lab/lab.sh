@@ -323,8 +323,7 @@ cmd_director() {
 # A workload of long-lived connections and new ones from the client; kills the holder (or a server) by PID at a
 # random moment; reports takeover (kill -> first gratuitous ARP for the VIP from another MAC, seen on the
 # client's wire), survival and failures.
-cmd_drill() {
-  load_state
+drill_once() {
   local target=holder connections=20 duration=20 json=""
   while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -332,7 +331,7 @@ cmd_drill() {
       --connections) connections="${2:-}"; shift 2 ;;
       --duration) duration="${2:-}"; shift 2 ;;
       --json) json="${2:-}"; shift 2 ;;
-      *) die "drill: unknown option '$1' (--kill holder|random|server, --connections C, --duration S, --json FILE)" ;;
+      *) die "drill: unknown option '$1' (--kill holder|random|server, --connections C, --duration S, --json FILE, --repeat N)" ;;
     esac
   done
   [[ "$connections" =~ ^[0-9]+$ ]] || die "drill: --connections must be a number (got '$connections')"
@@ -381,6 +380,48 @@ cmd_drill() {
 
 # Kills the drill's victim (the VIP holder at this moment, a random director, or a random server) with
 # kill -9 and notes "PID MAC WHO" for the drill's report.
+cmd_drill() {
+  load_state
+  local repeat=1 args=() i
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --repeat) repeat="${2:-}"; shift 2 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "drill: --repeat must be a positive number (got '$repeat')"
+  ((repeat == 1)) && { drill_once "${args[@]}"; return; }
+  local takeovers=() survived=0 total=0 failed=0 n victim pid
+  for ((i = 1; i <= repeat; i++)); do
+    echo "== drill $i of $repeat"
+    drill_once "${args[@]}" | tee "$STATE/drill-$i.txt"
+    n="$(awk '/^takeover/ {print $6}' "$STATE/drill-$i.txt")"
+    [[ "$n" =~ ^[0-9]+$ ]] && takeovers+=("$n")
+    survived=$((survived + $(awk -F= '$1 == "survived" {print $2}' "$STATE/drill-out.txt")))
+    total=$((total + $(awk -F= '$1 == "connections" {print $2}' "$STATE/drill-out.txt")))
+    failed=$((failed + $(awk -F= '$1 == "new_failed_after_kill" {print $2}' "$STATE/drill-out.txt")))
+    # Bring the victim back and let the fleet settle before the next drill.
+    read -r pid _ victim <"$STATE/drill-victim"
+    if [[ "$victim" == director* ]]; then
+      start_director "$(echo "$victim" | awk '{print $2}')"
+    else
+      start_server "${victim#server rs}"
+    fi
+    wait_ready
+  done
+  local sorted
+  sorted="$(printf '%s\n' "${takeovers[@]}" | sort -n)"
+  echo "== $repeat drills ($METHOD): takeover ms p50 $(pct "$sorted" 50) p99 $(pct "$sorted" 99) max $(echo "$sorted" | tail -n 1) (${#takeovers[@]} measured); established connections survived $survived of $total; new connections failed after a kill: $failed"
+}
+
+# Percentile P (nearest rank) of the sorted numbers in $1.
+pct() {
+  local n
+  n="$(echo "$1" | grep -c .)"
+  ((n > 0)) || { echo "n/a"; return; }
+  echo "$1" | sed -n "$(( (n * $2 + 99) / 100 ))p"
+}
+
 cmd_victim() {
   load_state
   local i pid mac=- who alive=()
