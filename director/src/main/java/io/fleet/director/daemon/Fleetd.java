@@ -362,6 +362,8 @@ public final class Fleetd implements AutoCloseable
         {
             fleetd.close();
             stopped.countDown();
+            // A stop by SIGTERM is the normal way out (systemd, kill): exit 0, not the JVM's 143.
+            Runtime.getRuntime().halt(0);
         }, "fleet-shutdown"));
         System.out.println("READY " + fleetd.self);
         System.out.flush();

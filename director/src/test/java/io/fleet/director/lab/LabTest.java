@@ -164,6 +164,9 @@ class LabTest
         assertThat(number(report, "requests_failed")).as(report).isZero();
         assertThat(number(report, "requests_ok")).as(report).isGreaterThan(20 * 10);
         assertThat(report).contains("\"killed\": \"director");
+        // New connections keep working through the takeover (a SYN lost to the dead holder is retransmitted).
+        assertThat(number(report, "new_ok")).as(report).isGreaterThan(0);
+        assertThat(number(report, "new_failed_after_kill")).as(report).isZero();
         assertThat(number(report, "takeover_ms")).as(report).isBetween(0L, 1999L);
 
         final Result down = lab(60, "down");
