@@ -466,14 +466,15 @@ cmd_drill() {
     # Bring the victim back and let the fleet settle before the next drill.
     read -r pid _ victim <"$STATE/drill-victim"
     if [[ "$victim" == director* ]]; then
-      i="$(echo "$victim" | awk '{print $2}')"
+      local d
+      d="$(echo "$victim" | awk '{print $2}')"
       if [[ "$BASELINE" == keepalived ]]; then
-        ip -n "$(ns_dir "$i")" addr flush dev eth0 scope global
-        ip -n "$(ns_dir "$i")" addr add "$(dir_ip "$i")/24" dev eth0
-        ip -n "$(ns_dir "$i")" link set eth0 up
-        ip netns exec "$(ns_dir "$i")" nft delete table inet fleetlab 2>/dev/null || true
+        ip -n "$(ns_dir "$d")" addr flush dev eth0 scope global
+        ip -n "$(ns_dir "$d")" addr add "$(dir_ip "$d")/24" dev eth0
+        ip -n "$(ns_dir "$d")" link set eth0 up
+        ip netns exec "$(ns_dir "$d")" nft delete table inet fleetlab 2>/dev/null || true
       fi
-      start_director "$i"
+      start_director "$d"
     else
       start_server "${victim#server rs}"
     fi
