@@ -141,6 +141,37 @@ public final class Service
         return rs;
     }
 
+    /**
+     * Sets the scan order ({@code ipvsadm} lists servers in it; rr, wrr and fo walk it): the same servers as now,
+     * in a new order.
+     *
+     * @throws IllegalArgumentException if the list is not a permutation of the current servers.
+     */
+    public void reorder(final List<RealServer> inScanOrder)
+    {
+        if (inScanOrder.size() != servers.length)
+        {
+            throw new IllegalArgumentException("reorder: " + inScanOrder.size() + " servers given, " + servers.length + " present");
+        }
+        final RealServer[] list = new RealServer[servers.length];
+        boolean same = true;
+        for (int i = 0; i < list.length; i++)
+        {
+            final RealServer rs = inScanOrder.get(i);
+            if (!Arrays.asList(servers).contains(rs) || Arrays.asList(list).contains(rs))
+            {
+                throw new IllegalArgumentException("reorder: " + rs + " is not a server of " + virtualService.key() + " or is given twice");
+            }
+            list[i] = rs;
+            same &= servers[i] == rs;
+        }
+        if (!same)
+        {
+            servers = list;
+            scheduler.update(list);
+        }
+    }
+
     /** The real server at this address and port (port 0 means the service's port), or null. */
     public RealServer find(final IpAddress address, final int port)
     {
