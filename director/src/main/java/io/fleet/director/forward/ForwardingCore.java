@@ -396,75 +396,12 @@ public final class ForwardingCore
 
     private Service update(final Service have, final Service want, final List<String> problems)
     {
-        final VirtualService vs = want.virtualService();
-        final String key = vs.key();
-        // Servers that go first, so that new settings need only fit the servers that stay.
-        for (final RealServer rs : have.realServers().clone())
+        have.updateTo(want, rs ->
         {
-            if (find(want.realServers(), rs) == null)
-            {
-                have.remove(rs.address(), rs.port());
-            }
-        }
-        if (!have.virtualService().equals(vs))
-        {
-            final VirtualService old = have.virtualService();
-            final boolean sameScheduler = old.scheduler() == vs.scheduler() && old.schedulerFlags().equals(vs.schedulerFlags());
-            have.edit(vs, sameScheduler ? null : want.scheduler());
-        }
-        for (final RealServer rs : want.realServers())
-        {
-            try
-            {
-                final RealServer current = have.find(rs.address(), rs.port());
-                if (current == null)
-                {
-                    final Destination trashed = trashed(key, rs);
-                    if (trashed != null)
-                    {
-                        trashed.server.edit(rs.method(), rs.weight(), rs.upperThreshold(), rs.lowerThreshold());
-                        have.add(trashed.server);
-                    }
-                    else
-                    {
-                        have.add(rs);
-                    }
-                }
-                else if (current.method() != rs.method() || current.weight() != rs.weight()
-                    || current.upperThreshold() != rs.upperThreshold() || current.lowerThreshold() != rs.lowerThreshold())
-                {
-                    have.edit(rs.address(), rs.port(), rs.method(), rs.weight(), rs.upperThreshold(), rs.lowerThreshold());
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                problems.add(key + " " + rs.endpoint() + ": " + ex.getMessage());
-            }
-        }
-        // The desired scan order (servers that could not be applied are left out of it).
-        final List<RealServer> order = new ArrayList<>();
-        for (final RealServer rs : want.realServers())
-        {
-            final RealServer current = have.find(rs.address(), rs.port());
-            if (current != null)
-            {
-                order.add(current);
-            }
-        }
-        have.reorder(order);
+            final Destination d = trashed(want.virtualService().key(), rs);
+            return d == null ? null : d.server;
+        }, problems);
         return have;
-    }
-
-    private static RealServer find(final RealServer[] list, final RealServer rs)
-    {
-        for (final RealServer r : list)
-        {
-            if (r.address().equals(rs.address()) && r.port() == rs.port())
-            {
-                return r;
-            }
-        }
-        return null;
     }
 
     private Destination trashed(final String serviceKey, final RealServer rs)
