@@ -44,7 +44,8 @@ import java.util.function.Consumer;
  */
 public final class ProxyServer implements AutoCloseable
 {
-    private final ProxyConfig config;
+    /** Replaced by {@link #timeouts}; read when a connection is accepted or a listener bound. */
+    private volatile ProxyConfig config;
     private final Transport transport;
     private final EventLoopGroup group;
     /** Replaced as a whole (copy on write) by {@link #reconcile}, so event loops and readers need no lock. */
@@ -321,6 +322,15 @@ public final class ProxyServer implements AutoCloseable
             }
         }
         return problems;
+    }
+
+    /**
+     * New idle timeouts ({@code ipvsadm --set}): TCP connections accepted from now on and UDP listeners bound from
+     * now on use them; running ones keep theirs.
+     */
+    public void timeouts(final io.fleet.director.conn.Timeouts timeouts)
+    {
+        config = config.timeouts(timeouts);
     }
 
     /** The VIPs the election has this proxy listen on. */
