@@ -212,8 +212,16 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
         Map<String, Map<String, byte[]>> view = catalog.view();
         try
         {
-            node.awaitUp(Duration.ofSeconds(15));
-            view = readMajority(Duration.ofSeconds(3));
+            if (node.syncConfig().getStringList("node.seed-nodes").isEmpty())
+            {
+                // Joins nobody, so never up: this director's own durable copy is the fleet's.
+                view = readLocal(view);
+            }
+            else
+            {
+                node.awaitUp(Duration.ofSeconds(15));
+                view = readMajority(Duration.ofSeconds(3));
+            }
         }
         catch (final Exception ex)
         {
