@@ -384,6 +384,8 @@ public final class Fleetd implements AutoCloseable
                         println("RELOAD refused 1 " + ex);
                     }
                 }, "fleet-reload");
+                // The signal dispatcher has no context class loader, and Typesafe Config needs one for its defaults.
+                t.setContextClassLoader(Fleetd.class.getClassLoader());
                 t.setDaemon(true);
                 t.start();
             });
