@@ -115,6 +115,22 @@ final class Directors implements AutoCloseable
         }
     }
 
+    /** SIGTERM to every running director at once, then wait for all. */
+    void stopAll() throws InterruptedException
+    {
+        for (final Process p : processes)
+        {
+            p.destroy();
+        }
+        for (final Process p : processes)
+        {
+            if (!p.waitFor(20, TimeUnit.SECONDS))
+            {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** Everything every director printed, for failure messages. */
     String dump()
     {
