@@ -123,6 +123,8 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
     /** The config file's services as last applied: what a reload is a difference from. */
     private volatile List<ServiceSpec> fileSpecs;
     private volatile Fleetd.Validated fileConfig;
+    /** The file's timeouts as last applied (a copy: the running {@link Timeouts} also take API changes). */
+    private volatile TimeoutSettings fileTimeouts;
     private volatile Supplier<List<HealthStatus>> healthProvider = List::of;
     private final Map<ServiceId, Map<Endpoint, Verdict>> verdicts = new ConcurrentHashMap<>();
     private String lastPrinted = "";
@@ -164,6 +166,7 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
         this.groups = groups;
         this.stdout = stdout;
         this.fileSpecs = specsOf(config.forwarding().services());
+        this.fileTimeouts = timeoutsOf(config.forwarding().timeouts());
         node.addMembershipListener(new MembershipListener()
         {
             @Override
@@ -643,12 +646,12 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
             final TimeoutSettings before = timeouts();
             final TimeoutSettings after = new TimeoutSettings(t.tcpNs(TcpState.ESTABLISHED) / 1_000_000_000L,
                 t.tcpNs(TcpState.FIN_WAIT) / 1_000_000_000L, t.udpNs() / 1_000_000_000L);
-            final TimeoutSettings fileBefore = timeoutsOf(fileConfig.forwarding().timeouts());
-            if (!after.equals(fileBefore))
+            if (!after.equals(fileTimeouts))
             {
                 applyTimeouts(after);
                 changes.add("timeouts " + before + " -> " + after);
             }
+            fileTimeouts = after;
             final List<ServiceSpec> nextSpecs = specsOf(next.forwarding().services());
             final List<CatalogEdit> edits = CatalogEdits.diff(fileSpecs, nextSpecs, catalog.view(), changes);
             final List<String> problems = execute(edits, Duration.ofSeconds(10));
