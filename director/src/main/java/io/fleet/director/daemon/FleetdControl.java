@@ -167,6 +167,7 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
         this.stdout = stdout;
         this.fileSpecs = specsOf(config.forwarding().services());
         this.fileTimeouts = timeoutsOf(config.forwarding().timeouts());
+        this.specs = fileSpecs;
         node.addMembershipListener(new MembershipListener()
         {
             @Override
@@ -205,50 +206,72 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
     // ============================================================================================ start
 
     /**
-     * Decides where the services come from and starts following the catalog. A fleet whose catalog was never
-     * seeded (no {@code meta seeded} field after a majority read once this node is up) is seeded from this file;
-     * otherwise the catalog wins and the file is only the base of later reloads. Blocks up to about 20 s (cluster
-     * join, majority read); on timeout the local (durable) catalog decides.
+     * Starts following the catalog. A director whose durable copy says the fleet was seeded applies the catalog
+     * now, before it takes part in the election (a local read: no network). Otherwise it keeps serving its file's
+     * services, and in the background, once it is an up member, reads the catalog with a majority read: a fleet
+     * that was never seeded (no {@code meta seeded} field) is seeded from this file; a fleet that was is followed
+     * as soon as its catalog arrives. Until one of the two, an unseeded catalog is never applied, so the data
+     * plane is never emptied by a catalog that simply has not arrived yet.
      */
     void start()
     {
-        Map<String, Map<String, byte[]>> view = catalog.view();
+        final Map<String, Map<String, byte[]>> local = readLocal(catalog.view());
+        catalog.addListener(this::onCatalog);
+        sampler.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+        if (local.containsKey(CatalogCodec.META_KEY))
+        {
+            LOG.info("catalog: {} services in the durable catalog; the file's services are the base of reloads only",
+                CatalogCodec.decode(local, new ArrayList<>()).size());
+            try
+            {
+                applier.submit(this::refresh).get(10, TimeUnit.SECONDS);
+            }
+            catch (final Exception ex)
+            {
+                LOG.warn("catalog: not applied before the election ({}); it applies when ready", ex.toString());
+            }
+            return;
+        }
+        final Thread seeder = new Thread(this::seedIfNeverSeeded, "fleet-catalog-seed");
+        seeder.setDaemon(true);
+        seeder.start();
+    }
+
+    private void seedIfNeverSeeded()
+    {
+        Map<String, Map<String, byte[]>> view;
         try
         {
             if (node.syncConfig().getStringList("node.seed-nodes").isEmpty())
             {
                 // Joins nobody, so never up: this director's own durable copy is the fleet's.
-                view = readLocal(view);
+                view = readLocal(catalog.view());
             }
             else
             {
-                node.awaitUp(Duration.ofSeconds(15));
+                node.awaitUp(Duration.ofSeconds(120));
                 view = readMajority(Duration.ofSeconds(3));
             }
         }
         catch (final Exception ex)
         {
             LOG.warn("catalog: no majority read ({}); deciding on the local copy", ex.toString());
-            view = readLocal(view);
+            view = readLocal(catalog.view());
         }
-        if (view.containsKey(CatalogCodec.META_KEY))
+        if (view.containsKey(CatalogCodec.META_KEY) || catalog.view().containsKey(CatalogCodec.META_KEY))
         {
-            LOG.info("catalog: {} services replicated; the file's services are the base of reloads only",
-                CatalogCodec.decode(view, new ArrayList<>()).size());
+            LOG.info("catalog: the fleet's catalog was seeded before; following it");
+            applier.execute(this::refresh);
+            return;
         }
-        else
-        {
-            final List<String> changes = new ArrayList<>();
-            final List<CatalogEdit> edits = new ArrayList<>(CatalogEdits.diff(List.of(), fileSpecs, view, changes));
-            edits.add(new CatalogEdit(CatalogCodec.META_KEY, CatalogCodec.SEEDED_FIELD,
-                (self + " " + System.currentTimeMillis()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            final List<String> problems = execute(edits, Duration.ofSeconds(10));
-            LOG.info("catalog: seeded from {}: {}{}", file, changes.isEmpty() ? "no services" : String.join(", ", changes),
-                problems.isEmpty() ? "" : "; problems: " + problems);
-        }
-        catalog.addListener(this::onCatalog);
+        final List<String> changes = new ArrayList<>();
+        final List<CatalogEdit> edits = new ArrayList<>(CatalogEdits.diff(List.of(), fileSpecs, view, changes));
+        edits.add(new CatalogEdit(CatalogCodec.META_KEY, CatalogCodec.SEEDED_FIELD,
+            (self + " " + System.currentTimeMillis()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        final List<String> problems = execute(edits, Duration.ofSeconds(10));
+        LOG.info("catalog: seeded from {}: {}{}", file, changes.isEmpty() ? "no services" : String.join(", ", changes),
+            problems.isEmpty() ? "" : "; problems: " + problems);
         applier.execute(this::refresh);
-        sampler.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
     }
 
     private Map<String, Map<String, byte[]>> readMajority(final Duration timeout) throws Exception
@@ -297,8 +320,15 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
     /** On the control thread: decode the catalog, apply it with the health overlay. */
     private void refresh()
     {
+        final Map<String, Map<String, byte[]>> view = catalog.view();
+        if (!view.containsKey(CatalogCodec.META_KEY))
+        {
+            // Not seeded (yet): keep serving the file's services.
+            specs = fileSpecs;
+            return;
+        }
         final List<String> problems = new ArrayList<>();
-        final List<ServiceSpec> decoded = CatalogCodec.decode(catalog.view(), problems);
+        final List<ServiceSpec> decoded = CatalogCodec.decode(view, problems);
         for (final String p : problems)
         {
             LOG.warn("catalog: unreadable record left out: {}", p);
@@ -536,6 +566,7 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
         final List<CatalogEdit> list;
         try
         {
+            ready();
             list = edits.get();
             for (final CatalogEdit e : list)
             {
@@ -568,6 +599,15 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
             }
             return null;
         });
+    }
+
+    /** Changes wait until the catalog was seeded or read from the fleet (start). */
+    private void ready()
+    {
+        if (!catalog.view().containsKey(CatalogCodec.META_KEY))
+        {
+            throw new ControlException("catalog", "not ready: this director is still reading the fleet's catalog; try again");
+        }
     }
 
     /** Sends the edits in order (the replicator takes them in that order, so a service exists before its servers). */
@@ -626,6 +666,16 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
                 LOG.error("config refused: {} problem(s) in {}; the running configuration stays", ex.problems().size(), file);
                 stdout.accept("RELOAD refused " + ex.problems().size() + " " + String.join(" | ", ex.problems()));
                 return new ReloadResult(false, List.of(), ex.problems());
+            }
+            try
+            {
+                ready();
+            }
+            catch (final ControlException ex)
+            {
+                LOG.error("config refused: {}", ex.getMessage());
+                stdout.accept("RELOAD refused 1 " + ex.getMessage());
+                return new ReloadResult(false, List.of(), List.of(ex.getMessage()));
             }
             final List<String> changes = new ArrayList<>();
             final List<String> restart = needsRestart(fileConfig, next);
