@@ -786,11 +786,11 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
             final int from = (int)Math.min(offset, all.size());
             return new Page<>(all.subList(from, (int)Math.min(all.size(), from + (long)limit)), all.size(), offset);
         }
-        return onWorker(() -> tablePage(f, offset, limit));
+        return onWorker(() -> tablePage(core, f, offset, limit));
     }
 
     /** On the worker's thread: counts every match, builds only the page's entries. */
-    private Page<ConnectionEntry> tablePage(final ConnectionFilter f, final long offset, final int limit)
+    static Page<ConnectionEntry> tablePage(final ForwardingCore core, final ConnectionFilter f, final long offset, final int limit)
     {
         final long nowNs = System.nanoTime();
         final List<ConnectionEntry> items = new ArrayList<>();

@@ -171,6 +171,11 @@ class FleetdReloadTest
             {
                 assertThat(d.await(i, 0, l -> l.startsWith("READY "), 90_000)).as(d.dump()).isNotNull();
             }
+            // Every director has joined and seeded or read the fleet's catalog (it then prints what it applies).
+            for (int i = 0; i < 3; i++)
+            {
+                assertThat(d.await(i, 0, l -> l.startsWith("SERVICES "), 90_000)).as(d.dump()).isNotNull();
+            }
             System.out.printf("fleet ready in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
             final int markA = d.mark(0);
             final int markC = d.mark(2);
