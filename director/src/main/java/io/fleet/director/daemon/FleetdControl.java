@@ -353,14 +353,15 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
                 LOG.error("service {} cannot be built, left as it runs: {}", spec.id(), ex.getMessage());
             }
         }
-        final List<String> problems;
-        if (proxy != null)
+        List<String> problems;
+        try
         {
-            problems = proxy.reconcile(desired);
+            problems = proxy != null ? proxy.reconcile(desired) : onWorker(() -> core.reconcile(desired));
         }
-        else
+        catch (final RuntimeException ex)
         {
-            problems = onWorker(() -> core.reconcile(desired));
+            // A worker that did not answer in time still runs the reconcile when it gets to it.
+            problems = List.of("reconcile: " + ex.getMessage());
         }
         for (final String p : problems)
         {
