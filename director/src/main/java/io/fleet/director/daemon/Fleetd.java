@@ -102,7 +102,15 @@ public final class Fleetd implements AutoCloseable
         else
         {
             this.proxy = null;
-            forwarding.holdVips(false).syncRing(4 << 20)
+            final List<IpAddress> elected = new java.util.ArrayList<>();
+            for (final VipGroup g : vrrp.groups())
+            {
+                for (final VipAddress a : g.addresses())
+                {
+                    elected.add(IpAddress.ofBytes(a.bytes()));
+                }
+            }
+            forwarding.holdVips(false).electedAddresses(elected).syncRing(4 << 20)
                 .epochOffsetNs(System.currentTimeMillis() * 1_000_000L - System.nanoTime());
             this.port = openPort(config, mode, forwarding);
             this.core = new ForwardingCore(forwarding, port, System.nanoTime());
@@ -419,6 +427,8 @@ public final class Fleetd implements AutoCloseable
         {
             fleetd.close();
             stopped.countDown();
+            // A stop by SIGTERM is the normal way out (systemd, kill): exit 0, not the JVM's 143.
+            Runtime.getRuntime().halt(0);
         }, "fleet-shutdown"));
         onSighup(fleetd);
         println("READY " + fleetd.self);

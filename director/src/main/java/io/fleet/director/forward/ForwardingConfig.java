@@ -32,6 +32,7 @@ public final class ForwardingConfig
     int neighbourCapacity = 4096;
     int fragmentSlots = 4096;
     boolean holdVips = true;
+    final List<IpAddress> electedAddresses = new ArrayList<>();
 
     /** The services, in configuration order. */
     public List<Service> services()
@@ -159,6 +160,19 @@ public final class ForwardingConfig
     public ForwardingConfig holdVips(final boolean hold)
     {
         this.holdVips = hold;
+        return this;
+    }
+
+    /**
+     * Every address the election moves between directors (all VIP groups' addresses). Those that are no service's
+     * VIP - a NAT gateway the real servers route through, FULLNAT local addresses shared by the fleet - are
+     * answered for (ARP/ND) like a VIP, only while held; a FULLNAT local address in this list is answered only
+     * while held, so that one director at a time claims it.
+     */
+    public ForwardingConfig electedAddresses(final List<IpAddress> addresses)
+    {
+        this.electedAddresses.clear();
+        this.electedAddresses.addAll(addresses);
         return this;
     }
 

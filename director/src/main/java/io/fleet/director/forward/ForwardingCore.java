@@ -86,6 +86,8 @@ public final class ForwardingCore
     /** VIPs the election handed over, also those no service uses yet (a service may come later). */
     private final java.util.Set<IpAddress> heldVips = new java.util.HashSet<>();
     private final List<IpAddress> localAddresses;
+    /** Addresses the election moves (every VIP group's): answered only while held, FULLNAT local ones included. */
+    private final List<IpAddress> electedAddresses;
     private final ConnectionTable table4;
     private final ConnectionTable table6;
     private final LocalPortPool pool4;
@@ -165,6 +167,7 @@ public final class ForwardingCore
         final List<IpAddress> locals = new ArrayList<>(local4);
         locals.addAll(local6);
         this.localAddresses = locals;
+        this.electedAddresses = List.copyOf(config.electedAddresses);
         rebuildAnswers();
 
         this.events = config.syncRingBytes > 0 ? ring(config.syncRingBytes) : null;
@@ -558,7 +561,7 @@ public final class ForwardingCore
             final IpAddress a = answerV6[i]
                 ? IpAddress.ofIpv6(answerWords[4 * i], answerWords[4 * i + 1], answerWords[4 * i + 2], answerWords[4 * i + 3])
                 : IpAddress.ofIpv4(answerWords[4 * i + 3]);
-            if (answerHeld[i] && !localAddresses.contains(a))
+            if (answerHeld[i] && (!localAddresses.contains(a) || electedAddresses.contains(a)))
             {
                 held.add(a);
             }
@@ -577,20 +580,30 @@ public final class ForwardingCore
                 answer.add(vs.address());
             }
         }
-        final int vipCount = answer.size();
+        for (final IpAddress a : electedAddresses)
+        {
+            if (!answer.contains(a) && !localAddresses.contains(a))
+            {
+                answer.add(a);
+            }
+        }
+        final int electedCount = answer.size();
         answer.addAll(localAddresses);
         final int[] aw = new int[4 * answer.size()];
         final boolean[] av6 = new boolean[answer.size()];
         final boolean[] held = new boolean[answer.size()];
         for (int i = 0; i < answer.size(); i++)
         {
+            final IpAddress a = answer.get(i);
             for (int w = 0; w < 4; w++)
             {
-                aw[4 * i + w] = answer.get(i).word(w);
+                aw[4 * i + w] = a.word(w);
             }
-            av6[i] = answer.get(i).isIpv6();
-            // VIPs wait for the election when the config says so; FULLNAT local addresses are always this director's.
-            held[i] = holdAllVips || i >= vipCount || heldVips.contains(answer.get(i));
+            av6[i] = a.isIpv6();
+            // VIPs wait for the election when the config says so; FULLNAT local addresses are this director's,
+            // unless the fleet shares them (elected), then only their holder answers.
+            final boolean ownLocal = i >= electedCount && !electedAddresses.contains(a);
+            held[i] = holdAllVips || ownLocal || heldVips.contains(a);
         }
         this.answerWords = aw;
         this.answerV6 = av6;
