@@ -222,6 +222,7 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
         {
             LOG.info("catalog: {} services in the durable catalog; the file's services are the base of reloads only",
                 CatalogCodec.decode(local, new ArrayList<>()).size());
+            stdout.accept("CATALOG followed durable");
             try
             {
                 applier.submit(this::refresh).get(10, TimeUnit.SECONDS);
@@ -240,12 +241,14 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
     private void seedIfNeverSeeded()
     {
         Map<String, Map<String, byte[]>> view;
+        String how = "majority";
         try
         {
             if (node.syncConfig().getStringList("node.seed-nodes").isEmpty())
             {
                 // Joins nobody, so never up: this director's own durable copy is the fleet's.
                 view = readLocal(catalog.view());
+                how = "local";
             }
             else
             {
@@ -257,10 +260,12 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
         {
             LOG.warn("catalog: no majority read ({}); deciding on the local copy", ex.toString());
             view = readLocal(catalog.view());
+            how = "local";
         }
         if (view.containsKey(CatalogCodec.META_KEY) || catalog.view().containsKey(CatalogCodec.META_KEY))
         {
             LOG.info("catalog: the fleet's catalog was seeded before; following it");
+            stdout.accept("CATALOG followed " + how);
             applier.execute(this::refresh);
             return;
         }
@@ -271,6 +276,7 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
         final List<String> problems = execute(edits, Duration.ofSeconds(10));
         LOG.info("catalog: seeded from {}: {}{}", file, changes.isEmpty() ? "no services" : String.join(", ", changes),
             problems.isEmpty() ? "" : "; problems: " + problems);
+        stdout.accept("CATALOG seeded " + how + (problems.isEmpty() ? "" : " with " + problems.size() + " problems"));
         applier.execute(this::refresh);
     }
 

@@ -88,6 +88,12 @@ final class Directors implements AutoCloseable
         return null;
     }
 
+    /** Whether director {@code index} printed a matching line so far. */
+    boolean printed(final int index, final Predicate<String> match)
+    {
+        return output.get(index).stream().anyMatch(l -> match.test(l.text()));
+    }
+
     /** How many lines director {@code index} printed so far: where a later {@link #await} starts. */
     int mark(final int index)
     {

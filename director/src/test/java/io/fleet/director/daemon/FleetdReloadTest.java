@@ -171,10 +171,13 @@ class FleetdReloadTest
             {
                 assertThat(d.await(i, 0, l -> l.startsWith("READY "), 90_000)).as(d.dump()).isNotNull();
             }
-            // Every director has joined and seeded or read the fleet's catalog (it then prints what it applies).
+            // Every director has joined and seeded or read the fleet's catalog (it then prints what it applies),
+            // deciding on a majority read, not on a fallback to its local copy.
             for (int i = 0; i < 3; i++)
             {
                 assertThat(d.await(i, 0, l -> l.startsWith("SERVICES "), 90_000)).as(d.dump()).isNotNull();
+                assertThat(d.await(i, 0, l -> l.equals("CATALOG seeded majority") || l.equals("CATALOG followed majority"), 30_000))
+                    .as(d.dump()).isNotNull();
             }
             System.out.printf("fleet ready in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
             final int markA = d.mark(0);
@@ -205,6 +208,7 @@ class FleetdReloadTest
             {
                 assertThat(d.await(i, 0, l -> l.startsWith("SERVICES ") && l.contains("127.0.0.12:" + portB), 60_000))
                     .as(d.dump()).isNotNull();
+                assertThat(d.printed(i, l -> l.equals("CATALOG followed durable"))).as("applied before the election").isTrue();
             }
             System.out.printf("fleet restarted with the change in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopNs));
         }
