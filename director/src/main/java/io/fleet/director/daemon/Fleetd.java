@@ -17,7 +17,9 @@ import io.fleet.director.proxy.ProxyServer;
 import io.fleet.director.sched.SchedulerOptions;
 import io.fleet.director.service.IpAddress;
 import io.fleet.director.service.Service;
+import io.fleet.director.catalog.CatalogRules;
 import io.fleet.sync.ClusterNode;
+import io.fleet.sync.catalog.ServiceCatalog;
 import io.fleet.sync.conn.ConnectionReplication;
 import io.fleet.vrrp.link.Link;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -70,9 +72,14 @@ public final class Fleetd implements AutoCloseable
     private final AgentRunner vipRunner;
     private final Map<String, VipGroup> groups = new HashMap<>();
     private final String self;
+    private final ServiceCatalog catalog;
+    private final FleetdControl control;
 
-    private Fleetd(final Config config, final ForwardingConfig forwarding, final VrrpSettings vrrp) throws Exception
+    private Fleetd(final File file, final Validated validated) throws Exception
     {
+        final Config config = validated.config();
+        final ForwardingConfig forwarding = validated.forwarding();
+        final VrrpSettings vrrp = validated.vrrp();
         final String mode = config.hasPath("director.mode") ? config.getString("director.mode") : "proxy";
         this.node = ClusterNode.start(config);
         this.self = node.self().host() + ":" + node.self().port();
@@ -82,6 +89,7 @@ public final class Fleetd implements AutoCloseable
             groups.put(g.name(), g);
         }
         final Link link;
+        ConnectionReplication replicated = null;
         if ("proxy".equals(mode))
         {
             this.proxy = ProxyServer.start(ProxyConfig.defaults().timeouts(forwarding.timeouts()), services);
@@ -109,6 +117,7 @@ public final class Fleetd implements AutoCloseable
             this.worker = new ForwardingWorker("fleet-worker", core, port, new SystemNanoClock(), 64);
             final SyncBridge bridge = new SyncBridge(core);
             final ConnectionReplication replication = ConnectionReplication.start(node, bridge);
+            replicated = replication;
             bridge.sync(replication);
             worker.afterFrames(() -> bridge.drain(256));
             this.workerRunner = new org.agrona.concurrent.AgentRunner(
@@ -126,6 +135,11 @@ public final class Fleetd implements AutoCloseable
                 LOG.warn("connection state not caught up after 15 s; taking part in the election anyway");
             }
         }
+        // The catalog decides the services before this director takes any VIP (docs/control.md).
+        this.catalog = ServiceCatalog.start(node, new CatalogRules());
+        this.control = new FleetdControl(file, validated, node, catalog, proxy, core, worker, port, replicated,
+            forwarding.timeouts(), groups, Fleetd::println);
+        control.start();
         this.vips = new ClusterVipService(self, vrrp.groups(), vrrp.stableAfterNs(), link, vrrp.announce(),
             vrrp.notifyScripts(), null, ClusterVipService.Tracking.none(), this::onRoleChange);
         this.vipRunner = new AgentRunner("fleet-vrrp", vips, 10_000_000L).start();
@@ -203,13 +217,32 @@ public final class Fleetd implements AutoCloseable
     private static void event(final String what, final ClusterMember member)
     {
         LOG.info("{} {}:{}", what, member.host(), member.port());
-        System.out.println("MEMBER " + what.substring(7).toUpperCase(java.util.Locale.ROOT) + " " + member.host() + ":" + member.port());
-        System.out.flush();
+        println("MEMBER " + what.substring(7).toUpperCase(java.util.Locale.ROOT) + " " + member.host() + ":" + member.port());
+    }
+
+    /** The lines tests and scripts read (READY, ROLE, MEMBER, SERVICES, RELOAD): one whole line at a time. */
+    private static void println(final String line)
+    {
+        synchronized (System.out)
+        {
+            System.out.println(line);
+            System.out.flush();
+        }
+    }
+
+    /** Reads and changes this director: what the admin API, metrics and health checks plug into. */
+    public FleetdControl control()
+    {
+        return control;
     }
 
     /** Runs on the election's thread: bind or release the group's VIPs. */
     private void onRoleChange(final RoleChange change)
     {
+        if (control != null)
+        {
+            control.onRoleChange(change);
+        }
         final VipGroup group = groups.get(change.group());
         final boolean hold = change.to() == Role.MASTER;
         for (final VipAddress a : group.addresses())
@@ -236,8 +269,7 @@ public final class Fleetd implements AutoCloseable
             }
         }
         LOG.info("VIP group {} {} -> {} (holder {})", change.group(), change.from(), change.to(), change.holder());
-        System.out.println("ROLE " + change.group() + " " + change.to() + " " + self);
-        System.out.flush();
+        println("ROLE " + change.group() + " " + change.to() + " " + self);
     }
 
     @Override
@@ -267,6 +299,7 @@ public final class Fleetd implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        control.close();
         if (proxy != null)
         {
             proxy.close();
@@ -326,16 +359,48 @@ public final class Fleetd implements AutoCloseable
     public static Fleetd start(final File file)
     {
         final Validated v = validate(file);
-        final ForwardingConfig forwarding = v.forwarding();
-        final Config config = v.config();
-        final VrrpSettings vrrp = v.vrrp();
         try
         {
-            return new Fleetd(config, forwarding, vrrp);
+            return new Fleetd(file, v);
         }
         catch (final Exception ex)
         {
             throw new IllegalStateException("director failed to start: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * SIGHUP reloads the config file ({@link FleetdControl#reload}), on a thread of its own so that the signal
+     * dispatcher is never held while the catalog writes.
+     */
+    @SuppressWarnings("restriction")
+    private static void onSighup(final Fleetd fleetd)
+    {
+        try
+        {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig ->
+            {
+                final Thread t = new Thread(() ->
+                {
+                    try
+                    {
+                        fleetd.control.reload();
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        LOG.error("config refused: reload failed: {}", ex.toString(), ex);
+                        println("RELOAD refused 1 " + ex);
+                    }
+                }, "fleet-reload");
+                // The signal dispatcher has no context class loader, and Typesafe Config needs one for its defaults.
+                t.setContextClassLoader(Fleetd.class.getClassLoader());
+                t.setDaemon(true);
+                t.start();
+            });
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            LOG.warn("SIGHUP cannot be handled here ({}); reload through the admin API", ex.getMessage());
         }
     }
 
@@ -365,8 +430,8 @@ public final class Fleetd implements AutoCloseable
             // A stop by SIGTERM is the normal way out (systemd, kill): exit 0, not the JVM's 143.
             Runtime.getRuntime().halt(0);
         }, "fleet-shutdown"));
-        System.out.println("READY " + fleetd.self);
-        System.out.flush();
+        onSighup(fleetd);
+        println("READY " + fleetd.self);
         stopped.await();
     }
 }

@@ -9,7 +9,10 @@ import io.fleet.director.service.RealServer;
 public final class Destination
 {
     final int id;
-    final int service;
+    /** Index of its service in the core, or -1 once removed (kept while connections are bound: IPVS's trash). */
+    int service;
+    /** ipvsadm key of its service, so that a removed server coming back finds its destination again. */
+    String serviceKey;
     final RealServer server;
     final int[] address = new int[4];
     /** Next-hop MAC, learned (ARP/ND) or configured; {@link NeighbourCache#MISSING} until known. */
@@ -40,6 +43,7 @@ public final class Destination
         return id;
     }
 
+    /** Index of its service in the core now, or a negative value once it was removed from its service. */
     public int service()
     {
         return service;

@@ -40,6 +40,12 @@ public final class ForwardingConfig
         return List.copyOf(services);
     }
 
+    /** MACs known in advance, by address. */
+    public Map<IpAddress, Long> staticMacs()
+    {
+        return Map.copyOf(staticMacs);
+    }
+
     public Timeouts timeouts()
     {
         return timeouts;

@@ -77,9 +77,17 @@ public final class ForwardingCore
     private final long epochOffsetNs;
     private final FrameSink sink;
 
-    private final Service[] services;
-    private final Destination[] destinations;
-    private final int[][] serviceDestinations;
+    /** Replaced as a whole by {@link #reconcile}; read on the packet path, so only the worker touches them. */
+    private Service[] services;
+    private Destination[] destinations;
+    private int[][] serviceDestinations;
+    private final java.util.Map<IpAddress, Long> staticMacs;
+    private final boolean holdAllVips;
+    /** VIPs the election handed over, also those no service uses yet (a service may come later). */
+    private final java.util.Set<IpAddress> heldVips = new java.util.HashSet<>();
+    private final List<IpAddress> localAddresses;
+    /** Addresses the election moves (every VIP group's): answered only while held, FULLNAT local ones included. */
+    private final List<IpAddress> electedAddresses;
     private final ConnectionTable table4;
     private final ConnectionTable table6;
     private final LocalPortPool pool4;
@@ -89,9 +97,9 @@ public final class ForwardingCore
     private final CoreCounters counters = new CoreCounters();
 
     /** Addresses the core answers ARP/ND for: VIPs (while held) and FULLNAT local addresses. */
-    private final int[] answerWords;
-    private final boolean[] answerV6;
-    private final boolean[] answerHeld;
+    private int[] answerWords;
+    private boolean[] answerV6;
+    private boolean[] answerHeld;
 
     private final RingBuffer events;
     private final RingBuffer remote;
@@ -121,6 +129,8 @@ public final class ForwardingCore
         this.epochOffsetNs = config.epochOffsetNs;
         this.sink = sink;
         this.services = config.services.toArray(new Service[0]);
+        this.staticMacs = new java.util.HashMap<>(config.staticMacs);
+        this.holdAllVips = config.holdVips;
 
         final List<Destination> dests = new ArrayList<>();
         this.serviceDestinations = new int[services.length][];
@@ -130,8 +140,7 @@ public final class ForwardingCore
             serviceDestinations[s] = new int[servers.length];
             for (int r = 0; r < servers.length; r++)
             {
-                final Long mac = config.staticMacs.get(servers[r].address());
-                final Destination d = new Destination(dests.size(), s, servers[r], mac == null ? NeighbourCache.MISSING : mac);
+                final Destination d = newDestination(dests.size(), s, servers[r]);
                 serviceDestinations[s][r] = d.id;
                 dests.add(d);
             }
@@ -155,39 +164,11 @@ public final class ForwardingCore
             neighbours.learn(a.isIpv6(), a.word(0), a.word(1), a.word(2), a.word(3), e.getValue());
         }
 
-        final List<IpAddress> answer = new ArrayList<>();
-        for (final Service s : services)
-        {
-            final VirtualService vs = s.virtualService();
-            if (vs.address() != null && !answer.contains(vs.address()))
-            {
-                answer.add(vs.address());
-            }
-        }
-        for (final IpAddress a : config.electedAddresses)
-        {
-            if (!answer.contains(a) && !config.localAddresses.contains(a))
-            {
-                answer.add(a);
-            }
-        }
-        answer.addAll(local4);
-        answer.addAll(local6);
-        this.answerWords = new int[4 * answer.size()];
-        this.answerV6 = new boolean[answer.size()];
-        this.answerHeld = new boolean[answer.size()];
-        for (int i = 0; i < answer.size(); i++)
-        {
-            for (int w = 0; w < 4; w++)
-            {
-                answerWords[4 * i + w] = answer.get(i).word(w);
-            }
-            answerV6[i] = answer.get(i).isIpv6();
-            // VIPs wait for the election when the config says so; FULLNAT local addresses are this director's,
-            // unless the fleet shares them, then only their holder answers.
-            answerHeld[i] = config.holdVips || (i >= answer.size() - local4.size() - local6.size()
-                && !config.electedAddresses.contains(answer.get(i)));
-        }
+        final List<IpAddress> locals = new ArrayList<>(local4);
+        locals.addAll(local6);
+        this.localAddresses = locals;
+        this.electedAddresses = List.copyOf(config.electedAddresses);
+        rebuildAnswers();
 
         this.events = config.syncRingBytes > 0 ? ring(config.syncRingBytes) : null;
         this.remote = config.syncRingBytes > 0 ? ring(config.syncRingBytes) : null;
@@ -273,6 +254,14 @@ public final class ForwardingCore
     /** Starts or stops answering for a VIP (the election decides); connections through it go on either way. */
     public void hold(final IpAddress vip, final boolean held)
     {
+        if (held)
+        {
+            heldVips.add(vip);
+        }
+        else
+        {
+            heldVips.remove(vip);
+        }
         for (int i = 0; i < answerHeld.length; i++)
         {
             if (answerV6[i] == vip.isIpv6() && answerWords[4 * i] == vip.word(0) && answerWords[4 * i + 1] == vip.word(1)
@@ -332,6 +321,293 @@ public final class ForwardingCore
         }
         counters.count(v);
         return v;
+    }
+
+    // ================================================================================================ reconcile
+
+    /**
+     * Brings the running services to a new desired state, keeping every connection: an existing service (same
+     * protocol, VIP and port) is edited in place ({@link Service#edit}, a new scheduler only when its kind or flags
+     * change), a real server that stays keeps its {@link Destination} and counters and takes the new method,
+     * weight and thresholds ({@link RealServer#edit}), new services and real servers are added, and the scan order
+     * becomes the desired one. A real server (or service) that goes stops receiving new connections at once; as
+     * with IPVS's trash list, its {@code Destination} stays while connections or persistence templates bound to it
+     * live, so they go on forwarding to it until they end, and it is revived (connections and all) if it comes
+     * back before that. Its slot is reused only once nothing refers to it.
+     *
+     * <p>Call it on the worker's thread only (through the worker's command queue). It allocates: it is control
+     * work, never on the packet path.
+     *
+     * @param desired services with their real servers in scan order, each with a fresh scheduler; the objects are
+     *                templates: running services keep their own {@link Service} and {@link RealServer} objects.
+     * @return one line per service or server that could not be applied (the rest is applied); empty when all was.
+     */
+    public List<String> reconcile(final List<Service> desired)
+    {
+        final List<String> problems = new ArrayList<>();
+        final java.util.Map<String, Service> running = new java.util.LinkedHashMap<>();
+        for (final Service s : services)
+        {
+            running.put(s.virtualService().key(), s);
+        }
+        final List<Service> next = new ArrayList<>();
+        for (final Service want : desired)
+        {
+            final VirtualService vs = want.virtualService();
+            if (next.stream().anyMatch(n -> n.virtualService().key().equals(vs.key())))
+            {
+                problems.add(vs.key() + ": given twice; the first is kept");
+                continue;
+            }
+            final Service have = running.remove(vs.key());
+            try
+            {
+                next.add(have == null ? revive(want) : update(have, want, problems));
+            }
+            catch (final RuntimeException ex)
+            {
+                problems.add(vs.key() + ": " + ex.getMessage());
+                if (have != null)
+                {
+                    next.add(have);
+                }
+            }
+        }
+        install(next);
+        return problems;
+    }
+
+    /** A new service; a real server of it still in the trash (same service, address, port) comes back with its connections. */
+    private Service revive(final Service want)
+    {
+        final List<RealServer> list = new ArrayList<>();
+        for (final RealServer rs : want.realServers())
+        {
+            final Destination trashed = trashed(want.virtualService().key(), rs);
+            if (trashed != null)
+            {
+                trashed.server.edit(rs.method(), rs.weight(), rs.upperThreshold(), rs.lowerThreshold());
+                list.add(trashed.server);
+            }
+            else
+            {
+                list.add(rs);
+            }
+        }
+        return Service.of(want.virtualService(), want.scheduler(), list);
+    }
+
+    private Service update(final Service have, final Service want, final List<String> problems)
+    {
+        have.updateTo(want, rs ->
+        {
+            final Destination d = trashed(want.virtualService().key(), rs);
+            return d == null ? null : d.server;
+        }, problems);
+        return have;
+    }
+
+    private Destination trashed(final String serviceKey, final RealServer rs)
+    {
+        for (final Destination d : destinations)
+        {
+            if (d.service < 0 && serviceKey.equals(d.serviceKey) && d.server.address().equals(rs.address())
+                && d.server.port() == rs.port())
+            {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** Swaps in the new services: destinations by identity of their server, new ones in free or new slots. */
+    private void install(final List<Service> next)
+    {
+        final java.util.IdentityHashMap<RealServer, Destination> byServer = new java.util.IdentityHashMap<>();
+        final java.util.Set<RealServer> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (final Service service : next)
+        {
+            kept.addAll(java.util.Arrays.asList(service.realServers()));
+        }
+        for (final Destination d : destinations)
+        {
+            byServer.put(d.server, d);
+            d.service = kept.contains(d.server) ? Integer.MAX_VALUE : -1;
+        }
+        final List<Destination> slots = new ArrayList<>(java.util.Arrays.asList(destinations));
+        final int[][] perService = new int[next.size()][];
+        for (int s = 0; s < next.size(); s++)
+        {
+            final Service service = next.get(s);
+            final RealServer[] servers = service.realServers();
+            perService[s] = new int[servers.length];
+            for (int r = 0; r < servers.length; r++)
+            {
+                Destination d = byServer.get(servers[r]);
+                if (d == null)
+                {
+                    d = newDestination(freeSlot(slots, byServer), s, servers[r]);
+                    if (d.id == slots.size())
+                    {
+                        slots.add(d);
+                    }
+                    else
+                    {
+                        slots.set(d.id, d);
+                    }
+                    byServer.put(servers[r], d);
+                }
+                d.service = s;
+                d.serviceKey = service.virtualService().key();
+                perService[s][r] = d.id;
+            }
+        }
+        this.services = next.toArray(new Service[0]);
+        this.serviceDestinations = perService;
+        this.destinations = slots.toArray(new Destination[0]);
+        rebuildAnswers();
+    }
+
+    /** A slot whose destination is in the trash with nothing bound to it any more, else a new one at the end. */
+    private int freeSlot(final List<Destination> slots, final java.util.IdentityHashMap<RealServer, Destination> byServer)
+    {
+        for (int i = 0; i < slots.size(); i++)
+        {
+            final Destination d = slots.get(i);
+            // Only a trashed destination (-1) is free; kept ones are marked until they get their index.
+            if (d.service == -1 && d.server.totalConnections() == 0 && d.server.persistentConnections() == 0)
+            {
+                byServer.remove(d.server);
+                d.service = Integer.MIN_VALUE; // taken: not offered twice in one reconcile
+                return i;
+            }
+        }
+        return slots.size();
+    }
+
+    private Destination newDestination(final int id, final int service, final RealServer rs)
+    {
+        final Long mac = staticMacs.get(rs.address());
+        long known = mac == null ? NeighbourCache.MISSING : mac;
+        if (known == NeighbourCache.MISSING && neighbours != null)
+        {
+            final IpAddress a = rs.address();
+            known = neighbours.lookup(a.isIpv6(), a.word(0), a.word(1), a.word(2), a.word(3));
+        }
+        final Destination d = new Destination(id, service, rs, known);
+        d.serviceKey = service < services.length ? services[service].virtualService().key() : null;
+        return d;
+    }
+
+    /** Real servers that left their service but still carry connections or templates (IPVS's trash). */
+    public int trashedDestinations()
+    {
+        int n = 0;
+        for (final Destination d : destinations)
+        {
+            if (d.service < 0 && (d.server.totalConnections() > 0 || d.server.persistentConnections() > 0))
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The index of a running service by ipvsadm key ({@link VirtualService#key()}), or -1. */
+    public int serviceIndex(final String key)
+    {
+        for (int s = 0; s < services.length; s++)
+        {
+            if (services[s].virtualService().key().equals(key))
+            {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** The destination ids of a service's real servers, in scan order. Do not modify. */
+    public int[] serviceDestinations(final int service)
+    {
+        return serviceDestinations[service];
+    }
+
+    /** {@code ipvsadm -Z}: the traffic counters of a service's real servers go back to zero. */
+    public void zeroCounters(final int service)
+    {
+        for (final int id : serviceDestinations[service])
+        {
+            final Destination d = destinations[id];
+            d.connections = 0;
+            d.packetsIn = 0;
+            d.packetsOut = 0;
+            d.bytesIn = 0;
+            d.bytesOut = 0;
+        }
+    }
+
+    /** The timeouts in force; change them on the worker's thread only ({@code ipvsadm --set}). */
+    public Timeouts timeouts()
+    {
+        return timeouts;
+    }
+
+    /** The VIPs the core answers for now (the election's choice, or all with {@code holdVips}). */
+    public List<IpAddress> heldVips()
+    {
+        final List<IpAddress> held = new ArrayList<>();
+        for (int i = 0; i < answerHeld.length; i++)
+        {
+            final IpAddress a = answerV6[i]
+                ? IpAddress.ofIpv6(answerWords[4 * i], answerWords[4 * i + 1], answerWords[4 * i + 2], answerWords[4 * i + 3])
+                : IpAddress.ofIpv4(answerWords[4 * i + 3]);
+            if (answerHeld[i] && (!localAddresses.contains(a) || electedAddresses.contains(a)))
+            {
+                held.add(a);
+            }
+        }
+        return held;
+    }
+
+    private void rebuildAnswers()
+    {
+        final List<IpAddress> answer = new ArrayList<>();
+        for (final Service s : services)
+        {
+            final VirtualService vs = s.virtualService();
+            if (vs.address() != null && !answer.contains(vs.address()))
+            {
+                answer.add(vs.address());
+            }
+        }
+        for (final IpAddress a : electedAddresses)
+        {
+            if (!answer.contains(a) && !localAddresses.contains(a))
+            {
+                answer.add(a);
+            }
+        }
+        final int electedCount = answer.size();
+        answer.addAll(localAddresses);
+        final int[] aw = new int[4 * answer.size()];
+        final boolean[] av6 = new boolean[answer.size()];
+        final boolean[] held = new boolean[answer.size()];
+        for (int i = 0; i < answer.size(); i++)
+        {
+            final IpAddress a = answer.get(i);
+            for (int w = 0; w < 4; w++)
+            {
+                aw[4 * i + w] = a.word(w);
+            }
+            av6[i] = a.isIpv6();
+            // VIPs wait for the election when the config says so; FULLNAT local addresses are this director's,
+            // unless the fleet shares them (elected), then only their holder answers.
+            final boolean ownLocal = i >= electedCount && !electedAddresses.contains(a);
+            held[i] = holdAllVips || ownLocal || heldVips.contains(a);
+        }
+        this.answerWords = aw;
+        this.answerV6 = av6;
+        this.answerHeld = held;
     }
 
     // ================================================================================================ ARP, ND, ping
@@ -570,7 +846,8 @@ public final class ForwardingCore
             if (template != ConnectionTable.NONE)
             {
                 final Destination d = destinations[table.dest(template)];
-                if (d.server.weight() > 0)
+                // A template may point at a server that left the service since (reconcile): schedule anew then.
+                if (d.service == s && d.server.weight() > 0)
                 {
                     rs = d.server;
                 }

@@ -30,6 +30,8 @@ final class ProxiedService
     private final TrafficCounters counters = new TrafficCounters();
     private final Map<RealServer, Backend> backends = new IdentityHashMap<>();
     private final Map<IpAddress, Template> templates = new HashMap<>();
+    /** Connections and sessions bound now, for listing ({@code ipvsadm -L -c}); guarded like the rest. */
+    private final java.util.Set<Binding> live = new java.util.HashSet<>();
     private final FlowKey flow = new FlowKey();
     private int udpSessions;
 
@@ -154,7 +156,9 @@ final class ProxiedService
             {
                 udpSessions++;
             }
-            return new Binding(rs, backend(rs), template, udpSession);
+            final Binding binding = new Binding(rs, backend(rs), template, udpSession, client, vip, nowNs);
+            live.add(binding);
+            return binding;
         }
     }
 
@@ -232,6 +236,7 @@ final class ProxiedService
         }
         b.server.connectionUnbound(b.state == Binding.ACTIVE);
         b.state = Binding.CLOSED;
+        live.remove(b);
         if (b.template != null)
         {
             b.template.controlled--;
@@ -260,6 +265,21 @@ final class ProxiedService
                     it.remove();
                 }
             }
+        }
+    }
+
+    /** The connections and UDP sessions bound now. */
+    java.util.List<ProxyConnection> connections()
+    {
+        synchronized (lock)
+        {
+            final java.util.List<ProxyConnection> list = new java.util.ArrayList<>(live.size());
+            for (final Binding b : live)
+            {
+                list.add(new ProxyConnection(service.virtualService(), b.client, b.vip, b.server.address(), b.server.port(),
+                    b.state == Binding.ACTIVE, b.udpSession, b.sinceNs));
+            }
+            return list;
         }
     }
 
@@ -340,14 +360,22 @@ final class ProxiedService
         final Backend backend;
         private final Template template;
         private final boolean udpSession;
+        private final InetSocketAddress client;
+        private final InetSocketAddress vip;
+        private final long sinceNs;
         private int state = BOUND;
 
-        Binding(final RealServer server, final Backend backend, final Template template, final boolean udpSession)
+        Binding(
+            final RealServer server, final Backend backend, final Template template, final boolean udpSession,
+            final InetSocketAddress client, final InetSocketAddress vip, final long sinceNs)
         {
             this.server = server;
             this.backend = backend;
             this.template = template;
             this.udpSession = udpSession;
+            this.client = client;
+            this.vip = vip;
+            this.sinceNs = sinceNs;
         }
 
         InetSocketAddress address()

@@ -44,10 +44,14 @@ import java.util.function.Consumer;
  */
 public final class ProxyServer implements AutoCloseable
 {
-    private final ProxyConfig config;
+    /** Replaced by {@link #timeouts}; read when a connection is accepted or a listener bound. */
+    private volatile ProxyConfig config;
     private final Transport transport;
     private final EventLoopGroup group;
-    private final Map<String, ProxiedService> services = new LinkedHashMap<>();
+    /** Replaced as a whole (copy on write) by {@link #reconcile}, so event loops and readers need no lock. */
+    private volatile Map<String, ProxiedService> services = new LinkedHashMap<>();
+    /** VIPs bound by the election; a service added later on one of them is bound at once. */
+    private final java.util.Set<IpAddress> heldVips = new java.util.HashSet<>();
     private final Map<String, List<Channel>> listeners = new HashMap<>();
     private final Bootstrap tcpOutbound;
     private final Bootstrap udpOutbound;
@@ -57,6 +61,7 @@ public final class ProxyServer implements AutoCloseable
     private ProxyServer(final ProxyConfig config, final List<Service> serviceList)
     {
         this.config = config;
+        final Map<String, ProxiedService> services = this.services;
         for (final Service s : serviceList)
         {
             final ProxiedService ps = new ProxiedService(s);
@@ -108,6 +113,7 @@ public final class ProxyServer implements AutoCloseable
         {
             throw new IllegalStateException("the proxy is stopped");
         }
+        heldVips.add(vip);
         for (final ProxiedService ps : services.values())
         {
             final VirtualService vs = ps.virtualService();
@@ -115,27 +121,46 @@ public final class ProxyServer implements AutoCloseable
             {
                 continue;
             }
-            final List<Channel> bound = new ArrayList<>();
-            listeners.put(vs.key(), bound);
             try
             {
-                final InetSocketAddress address = new InetSocketAddress(InetAddress.getByAddress(vip.toBytes()), vs.port());
-                for (final EventLoopGroup loop : listenerLoops())
-                {
-                    final ChannelFuture f = vs.protocol() == Protocol.TCP ? bindTcp(ps, loop, address) : bindUdp(ps, loop, address);
-                    f.awaitUninterruptibly();
-                    if (!f.isSuccess())
-                    {
-                        throw bindFailure(vs, f.cause());
-                    }
-                    bound.add(f.channel());
-                }
+                bindOne(ps, vip);
             }
-            catch (final RuntimeException | UnknownHostException ex)
+            catch (final RuntimeException ex)
             {
                 unbind(vip);
-                throw ex instanceof RuntimeException ? (RuntimeException)ex : new IllegalStateException(ex);
+                throw ex;
             }
+        }
+    }
+
+    /** Listens for one service; on failure its own listeners bound so far are closed again. */
+    private void bindOne(final ProxiedService ps, final IpAddress vip)
+    {
+        final VirtualService vs = ps.virtualService();
+        final List<Channel> bound = new ArrayList<>();
+        listeners.put(vs.key(), bound);
+        try
+        {
+            final InetSocketAddress address = new InetSocketAddress(InetAddress.getByAddress(vip.toBytes()), vs.port());
+            for (final EventLoopGroup loop : listenerLoops())
+            {
+                final ChannelFuture f = vs.protocol() == Protocol.TCP ? bindTcp(ps, loop, address) : bindUdp(ps, loop, address);
+                f.awaitUninterruptibly();
+                if (!f.isSuccess())
+                {
+                    throw bindFailure(vs, f.cause());
+                }
+                bound.add(f.channel());
+            }
+        }
+        catch (final RuntimeException | UnknownHostException ex)
+        {
+            listeners.remove(vs.key());
+            for (final Channel ch : bound)
+            {
+                ch.close().awaitUninterruptibly();
+            }
+            throw ex instanceof RuntimeException ? (RuntimeException)ex : new IllegalStateException(ex);
         }
     }
 
@@ -143,6 +168,7 @@ public final class ProxyServer implements AutoCloseable
     public synchronized void unbind(final IpAddress vip)
     {
         checkNotOnEventLoop();
+        heldVips.remove(vip);
         for (final ProxiedService ps : services.values())
         {
             final VirtualService vs = ps.virtualService();
@@ -217,6 +243,111 @@ public final class ProxyServer implements AutoCloseable
             throw new IllegalArgumentException("no such service in the proxy: " + vs.key());
         }
         ps.change(change);
+    }
+
+    /**
+     * Brings the proxied services to a new desired state ({@link Service#updateTo} for services that stay, so their
+     * counters, templates and relayed connections go on): a new service on a VIP this proxy holds starts listening
+     * at once, a removed service stops listening while the connections it relays go on to their end.
+     *
+     * @param desired services in order, each with a fresh scheduler; used as templates.
+     * @return one line per thing that could not be applied (a listener that could not bind, a bad server).
+     */
+    public synchronized List<String> reconcile(final List<Service> desired)
+    {
+        checkNotOnEventLoop();
+        final List<String> problems = new ArrayList<>();
+        final Map<String, ProxiedService> next = new LinkedHashMap<>();
+        final List<ProxiedService> added = new ArrayList<>();
+        for (final Service want : desired)
+        {
+            final String key = want.virtualService().key();
+            if (next.containsKey(key))
+            {
+                problems.add(key + ": given twice; the first is kept");
+                continue;
+            }
+            final ProxiedService have = services.get(key);
+            try
+            {
+                if (have != null)
+                {
+                    have.change(s -> s.updateTo(want, null, problems));
+                    next.put(key, have);
+                }
+                else
+                {
+                    final ProxiedService ps = new ProxiedService(want);
+                    next.put(key, ps);
+                    added.add(ps);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                problems.add(key + ": " + ex.getMessage());
+                if (have != null)
+                {
+                    next.put(key, have);
+                }
+            }
+        }
+        for (final Map.Entry<String, ProxiedService> e : services.entrySet())
+        {
+            if (!next.containsKey(e.getKey()))
+            {
+                final List<Channel> bound = listeners.remove(e.getKey());
+                if (bound != null)
+                {
+                    for (final Channel ch : bound)
+                    {
+                        ch.close().awaitUninterruptibly();
+                    }
+                }
+            }
+        }
+        services = next;
+        for (final ProxiedService ps : added)
+        {
+            final IpAddress vip = ps.virtualService().address();
+            if (heldVips.contains(vip) && !stopped)
+            {
+                try
+                {
+                    bindOne(ps, vip);
+                }
+                catch (final RuntimeException ex)
+                {
+                    problems.add(ps.virtualService().key() + ": " + ex.getMessage());
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * New idle timeouts ({@code ipvsadm --set}): TCP connections accepted from now on and UDP listeners bound from
+     * now on use them; running ones keep theirs.
+     */
+    public void timeouts(final io.fleet.director.conn.Timeouts timeouts)
+    {
+        config = config.timeouts(timeouts);
+    }
+
+    /** The VIPs the election has this proxy listen on. */
+    public synchronized List<IpAddress> heldVips()
+    {
+        return List.copyOf(heldVips);
+    }
+
+    /** Every connection and UDP session relayed now, over all services. */
+    public List<ProxyConnection> connections()
+    {
+        final List<ProxyConnection> list = new ArrayList<>();
+        for (final ProxiedService ps : services.values())
+        {
+            list.addAll(ps.connections());
+        }
+        return list;
     }
 
     /** Closes every listener and connection and stops the event loops. */

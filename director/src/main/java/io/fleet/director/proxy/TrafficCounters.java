@@ -26,6 +26,16 @@ public final class TrafficCounters
     final LongAdder connectFailures = new LongAdder();
     final LongAdder refused = new LongAdder();
 
+    /** {@code ipvsadm -Z}: totals back to zero; {@code active} is a gauge of what is open and stays. */
+    public void zero()
+    {
+        connections.reset();
+        bytesIn.reset();
+        bytesOut.reset();
+        connectFailures.reset();
+        refused.reset();
+    }
+
     public long connections()
     {
         return connections.sum();

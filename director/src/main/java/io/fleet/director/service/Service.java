@@ -141,6 +141,105 @@ public final class Service
         return rs;
     }
 
+    /**
+     * Makes this running service look like {@code want} (same key), keeping the real servers that stay (their
+     * counters, and connections bound to them): servers {@code want} lacks are removed, the settings change (a new
+     * scheduler only when the kind or flags change), servers whose method, weight or thresholds differ are edited,
+     * new ones are added (or, when {@code reuse} gives one, a previously removed server object is added back), and
+     * the scan order becomes {@code want}'s. What cannot be applied is appended to {@code problems}.
+     *
+     * @param reuse a removed server to bring back for this address and port, or null; may be null itself.
+     */
+    public void updateTo(
+        final Service want, final java.util.function.Function<RealServer, RealServer> reuse, final List<String> problems)
+    {
+        final VirtualService vs = want.virtualService();
+        final String key = vs.key();
+        for (final RealServer rs : servers.clone())
+        {
+            if (want.find(rs.address(), rs.port()) == null)
+            {
+                remove(rs.address(), rs.port());
+            }
+        }
+        if (!virtualService.equals(vs))
+        {
+            final boolean sameScheduler = virtualService.scheduler() == vs.scheduler()
+                && virtualService.schedulerFlags().equals(vs.schedulerFlags());
+            edit(vs, sameScheduler ? null : want.scheduler());
+        }
+        for (final RealServer rs : want.realServers())
+        {
+            try
+            {
+                final RealServer current = find(rs.address(), rs.port());
+                if (current == null)
+                {
+                    final RealServer old = reuse == null ? null : reuse.apply(rs);
+                    if (old != null)
+                    {
+                        old.edit(rs.method(), rs.weight(), rs.upperThreshold(), rs.lowerThreshold());
+                        add(old);
+                    }
+                    else
+                    {
+                        add(rs);
+                    }
+                }
+                else if (current.method() != rs.method() || current.weight() != rs.weight()
+                    || current.upperThreshold() != rs.upperThreshold() || current.lowerThreshold() != rs.lowerThreshold())
+                {
+                    edit(rs.address(), rs.port(), rs.method(), rs.weight(), rs.upperThreshold(), rs.lowerThreshold());
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                problems.add(key + " " + rs.endpoint() + ": " + ex.getMessage());
+            }
+        }
+        final List<RealServer> order = new java.util.ArrayList<>();
+        for (final RealServer rs : want.realServers())
+        {
+            final RealServer current = find(rs.address(), rs.port());
+            if (current != null)
+            {
+                order.add(current);
+            }
+        }
+        reorder(order);
+    }
+
+    /**
+     * Sets the scan order ({@code ipvsadm} lists servers in it; rr, wrr and fo walk it): the same servers as now,
+     * in a new order.
+     *
+     * @throws IllegalArgumentException if the list is not a permutation of the current servers.
+     */
+    public void reorder(final List<RealServer> inScanOrder)
+    {
+        if (inScanOrder.size() != servers.length)
+        {
+            throw new IllegalArgumentException("reorder: " + inScanOrder.size() + " servers given, " + servers.length + " present");
+        }
+        final RealServer[] list = new RealServer[servers.length];
+        boolean same = true;
+        for (int i = 0; i < list.length; i++)
+        {
+            final RealServer rs = inScanOrder.get(i);
+            if (!Arrays.asList(servers).contains(rs) || Arrays.asList(list).contains(rs))
+            {
+                throw new IllegalArgumentException("reorder: " + rs + " is not a server of " + virtualService.key() + " or is given twice");
+            }
+            list[i] = rs;
+            same &= servers[i] == rs;
+        }
+        if (!same)
+        {
+            servers = list;
+            scheduler.update(list);
+        }
+    }
+
     /** The real server at this address and port (port 0 means the service's port), or null. */
     public RealServer find(final IpAddress address, final int port)
     {
