@@ -12,22 +12,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** An admin server on loopback over an {@link InMemoryDirectorControl}, with a token file and a real HTTP client. */
-final class AdminFixture implements AutoCloseable
+public final class AdminFixture implements AutoCloseable
 {
-    static final String TOKEN = "test-token-0123456789abcdef";
+    public static final String TOKEN = "test-token-0123456789abcdef";
 
-    final InMemoryDirectorControl control = new InMemoryDirectorControl();
-    final Path dir;
-    final Path tokenFile;
-    final AdminServer server;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public final InMemoryDirectorControl control = new InMemoryDirectorControl();
+    public final Path dir;
+    public final Path tokenFile;
+    public final AdminServer server;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    AdminFixture() throws IOException
+    public AdminFixture() throws IOException
     {
         this(true);
     }
 
-    AdminFixture(final boolean metricsToken) throws IOException
+    public AdminFixture(final boolean metricsToken) throws IOException
     {
         dir = Files.createTempDirectory("fleet-admin-test");
         tokenFile = dir.resolve("admin.token");
@@ -35,12 +35,12 @@ final class AdminFixture implements AutoCloseable
         server = AdminServer.start(control, new AdminSettings("127.0.0.1", FreePorts.next(), tokenFile, metricsToken));
     }
 
-    String url()
+    public String url()
     {
         return server.url();
     }
 
-    HttpResponse<String> send(final String method, final String path, final String body, final String token)
+    public HttpResponse<String> send(final String method, final String path, final String body, final String token)
         throws IOException, InterruptedException
     {
         final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10))
@@ -56,7 +56,7 @@ final class AdminFixture implements AutoCloseable
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> send(final String method, final String path, final String body)
+    public HttpResponse<String> send(final String method, final String path, final String body)
         throws IOException, InterruptedException
     {
         return send(method, path, body, TOKEN);

@@ -40,7 +40,7 @@ import java.util.concurrent.CompletionStage;
  * change completes exceptionally with a {@link ControlException} having changed nothing. Counters, connections,
  * cluster, health, ports and sync are whatever the test sets.
  */
-final class InMemoryDirectorControl implements DirectorControl
+public final class InMemoryDirectorControl implements DirectorControl
 {
     private final Map<ServiceId, Service> services = new LinkedHashMap<>();
     private final Map<ServiceId, Traffic> serviceTraffic = new HashMap<>();
@@ -56,7 +56,7 @@ final class InMemoryDirectorControl implements DirectorControl
     private int changes;
 
     /** What a test sets for one real server: health, connection counts, traffic. */
-    record RealServerCounters(String health, int active, int inactive, int persistent, Traffic traffic)
+    public record RealServerCounters(String health, int active, int inactive, int persistent, Traffic traffic)
     {
     }
 
@@ -279,49 +279,49 @@ final class InMemoryDirectorControl implements DirectorControl
     // ------------------------------------------------------------------------------------------- test setters
 
     /** How many changes were applied (a refused one does not count). */
-    synchronized int changes()
+    public synchronized int changes()
     {
         return changes;
     }
 
-    synchronized void traffic(final ServiceId id, final Traffic t)
+    public synchronized void traffic(final ServiceId id, final Traffic t)
     {
         serviceTraffic.put(id, t);
     }
 
-    synchronized void realServer(final ServiceId id, final Endpoint rs, final RealServerCounters c)
+    public synchronized void realServer(final ServiceId id, final Endpoint rs, final RealServerCounters c)
     {
         rsCounters.put(key(id, rs), c);
     }
 
-    synchronized void connections(final List<ConnectionEntry> list)
+    public synchronized void connections(final List<ConnectionEntry> list)
     {
         connections.clear();
         connections.addAll(list);
     }
 
-    synchronized void cluster(final ClusterStatus c, final List<IpAddress> held)
+    public synchronized void cluster(final ClusterStatus c, final List<IpAddress> held)
     {
         cluster = c;
         heldVips = List.copyOf(held);
     }
 
-    synchronized void health(final List<HealthStatus> h)
+    public synchronized void health(final List<HealthStatus> h)
     {
         health = List.copyOf(h);
     }
 
-    synchronized void ports(final List<PortStatus> p)
+    public synchronized void ports(final List<PortStatus> p)
     {
         ports = List.copyOf(p);
     }
 
-    synchronized void sync(final SyncStatus s)
+    public synchronized void sync(final SyncStatus s)
     {
         sync = s;
     }
 
-    synchronized void nextReload(final ReloadResult r)
+    public synchronized void nextReload(final ReloadResult r)
     {
         nextReload = r;
     }
