@@ -135,6 +135,10 @@ final class AdmCommand
         }
         catch (final CommandLine.ParameterException ex)
         {
+            if (ex.getMessage().contains("'--set'"))
+            {
+                throw new AdmError("--set option requires 3 timeout values: tcp tcpfin udp (seconds, 0 keeps one)");
+            }
             throw new AdmError(ex.getMessage().replace("Unknown option", "invalid option")
                 + "\nTry `fleet adm -h' or 'fleet adm --help' for more information.");
         }
