@@ -107,6 +107,12 @@ final class AdmCommand
             err.println("fleet adm: " + ex.getMessage());
             return EXIT_UNREACHABLE;
         }
+        catch (final RuntimeException ex)
+        {
+            // A director answering something this version does not understand; say so on one line.
+            err.println("fleet adm: unexpected failure: " + ex);
+            return EXIT_REFUSED;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- parsing
@@ -451,7 +457,16 @@ final class AdmCommand
     {
         if (client == null)
         {
-            client = new AdminClient(node, AdminClient.readToken(java.nio.file.Path.of(tokenFile)));
+            final java.nio.file.Path path;
+            try
+            {
+                path = java.nio.file.Path.of(tokenFile);
+            }
+            catch (final java.nio.file.InvalidPathException ex)
+            {
+                throw new IOException("--token-file: not a file name: '" + tokenFile + "'");
+            }
+            client = new AdminClient(node, AdminClient.readToken(path));
         }
         return client;
     }

@@ -27,8 +27,25 @@ final class AdminClient
     private final String token;
     private final HttpClient http;
 
-    AdminClient(final String base, final String token)
+    /**
+     * @throws IOException when {@code base} is not an http(s) URL with a host.
+     */
+    AdminClient(final String base, final String token) throws IOException
     {
+        final URI uri;
+        try
+        {
+            uri = new URI(base);
+        }
+        catch (final java.net.URISyntaxException ex)
+        {
+            throw new IOException("--node: not a URL: '" + base + "' (expected http://HOST:PORT)");
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+            || (uri.getPath() != null && !uri.getPath().isEmpty() && !"/".equals(uri.getPath())) || uri.getQuery() != null)
+        {
+            throw new IOException("--node: not a director's admin URL: '" + base + "' (expected http://HOST:PORT)");
+        }
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -37,15 +54,21 @@ final class AdminClient
     /** Reads a token file as the server does: the whole file, surrounding whitespace ignored. */
     static String readToken(final Path file) throws IOException
     {
+        final String token;
         try
         {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
+            token = Files.readString(file, StandardCharsets.UTF_8).strip();
         }
         catch (final IOException ex)
         {
             throw new IOException("cannot read the admin token from " + file + " (" + ex.getClass().getSimpleName()
                 + "); give --token-file FILE", ex);
         }
+        if (token.isEmpty() || token.chars().anyMatch(c -> c <= ' ' || c > '~'))
+        {
+            throw new IOException(file + " does not hold an admin token (one word of printable ASCII); give --token-file FILE");
+        }
+        return token;
     }
 
     /** A path segment: service ids and real servers carry ':' and IPv6 brackets. */

@@ -128,6 +128,30 @@ class AdmErrorsTest
     }
 
     @Test
+    void shouldRefuseATokenFileWithoutATokenAndABadNodeUrl() throws Exception
+    {
+        final Path script = Files.createTempFile("fleet-not-a-token", ".sh");
+        try
+        {
+            Files.writeString(script, "#!/bin/sh\necho hello world\n");
+            final AdmRunner.Result notToken = adm(Map.of(), null, "--node", fx.url(), "--token-file", script.toString(), "-L");
+            assertThat(notToken.exit()).isEqualTo(1);
+            assertThat(notToken.err()).isEqualTo("fleet adm: " + script + " does not hold an admin token (one word of "
+                + "printable ASCII); give --token-file FILE\n");
+        }
+        finally
+        {
+            Files.deleteIfExists(script);
+        }
+        for (final String url : new String[] {"127.0.0.1:9780", "ftp://127.0.0.1:9780", "http://127.0.0.1:9780/v1", "http://[::1"})
+        {
+            final AdmRunner.Result r = adm(Map.of("FLEET_ADMIN_TOKEN_FILE", fx.tokenFile.toString()), null, "--node", url, "-L");
+            assertThat(r.exit()).as(url).isEqualTo(1);
+            assertThat(r.err()).as(url).startsWith("fleet adm: --node: not a").contains(url).contains("expected http://HOST:PORT");
+        }
+    }
+
+    @Test
     void shouldNeedNoDirectorForHelpAndVersion()
     {
         final Map<String, String> nowhere = Map.of("FLEET_ADMIN_URL", "http://127.0.0.1:1", "FLEET_ADMIN_TOKEN_FILE", "/nonexistent");
