@@ -106,7 +106,7 @@ public final class JsonCodec
                 {
                     b.protocol(Protocol.parse("protocol", textField(body, "protocol", true)));
                     b.address(address(body, "vip", true));
-                    b.port(intField(body, "port", 0, 65535, true));
+                    b.port(intField(body, "port", 0, 65535));
                 }
                 if (body.has("ipv6"))
                 {
@@ -136,7 +136,7 @@ public final class JsonCodec
             }
             if (body.has("persistent"))
             {
-                final int timeoutS = intField(body, "persistent", 0, VirtualService.MAX_PERSISTENCE_TIMEOUT_S, true);
+                final int timeoutS = intField(body, "persistent", 0, VirtualService.MAX_PERSISTENCE_TIMEOUT_S);
                 b.persistence(timeoutS);
                 if (timeoutS == 0 && !body.has("netmask"))
                 {
@@ -152,7 +152,7 @@ public final class JsonCodec
                 }
                 else
                 {
-                    b.persistenceNetmask(intField(body, "netmask", 1, 128, true));
+                    b.persistenceNetmask(intField(body, "netmask", 1, 128));
                 }
             }
             if (body.has("onePacket"))
@@ -176,7 +176,7 @@ public final class JsonCodec
         if (current == null)
         {
             address = address(body, "address", true);
-            port = body.has("port") ? intField(body, "port", 0, 65535, true) : 0;
+            port = body.has("port") ? intField(body, "port", 0, 65535) : 0;
         }
         else
         {
@@ -195,11 +195,11 @@ public final class JsonCodec
             final ForwardingMethod method = body.has("method")
                 ? ForwardingMethod.parse("method", textField(body, "method", true))
                 : current == null ? ForwardingMethod.DR : current.method();
-            final int weight = body.has("weight") ? intField(body, "weight", 0, RealServer.MAX_WEIGHT, true)
+            final int weight = body.has("weight") ? intField(body, "weight", 0, RealServer.MAX_WEIGHT)
                 : current == null ? RealServer.DEFAULT_WEIGHT : current.weight();
-            final int upper = body.has("upperThreshold") ? intField(body, "upperThreshold", 0, Integer.MAX_VALUE, true)
+            final int upper = body.has("upperThreshold") ? intField(body, "upperThreshold", 0, Integer.MAX_VALUE)
                 : current == null ? 0 : current.upperThreshold();
-            final int lower = body.has("lowerThreshold") ? intField(body, "lowerThreshold", 0, Integer.MAX_VALUE, true)
+            final int lower = body.has("lowerThreshold") ? intField(body, "lowerThreshold", 0, Integer.MAX_VALUE)
                 : current == null ? 0 : current.lowerThreshold();
             RealServer.of(address, port, method, weight, upper, lower);
             return new RealServerSpec(address, port, method, weight, upper, lower);
@@ -216,9 +216,9 @@ public final class JsonCodec
         requireObject(body, TIMEOUT_FIELDS);
         final long max = 86_400L * 31;
         return new TimeoutSettings(
-            body.has("tcp") ? intField(body, "tcp", 0, (int)max, true) : 0,
-            body.has("tcpFin") ? intField(body, "tcpFin", 0, (int)max, true) : 0,
-            body.has("udp") ? intField(body, "udp", 0, (int)max, true) : 0);
+            body.has("tcp") ? intField(body, "tcp", 0, (int)max) : 0,
+            body.has("tcpFin") ? intField(body, "tcpFin", 0, (int)max) : 0,
+            body.has("udp") ? intField(body, "udp", 0, (int)max) : 0);
     }
 
     /** A {@code ControlException} for a model refusal, with the field renamed to this API's spelling. */
@@ -277,7 +277,7 @@ public final class JsonCodec
         }
     }
 
-    private static int intField(final JsonNode body, final String field, final int min, final int max, final boolean required)
+    private static int intField(final JsonNode body, final String field, final int min, final int max)
     {
         return (int)longField(body, field, min, max);
     }
