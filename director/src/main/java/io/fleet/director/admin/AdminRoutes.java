@@ -214,7 +214,8 @@ final class AdminRoutes
             if (HttpMethods.POST.equals(method))
             {
                 final RealServerSpec spec = JsonCodec.realServer(JsonCodec.parse(body), null);
-                return control.addRealServer(id, spec).thenApply(v -> created(idJson(id).put("realServer", spec.endpoint().toString())));
+                final Endpoint added = new Endpoint(spec.address(), spec.port() == 0 ? current.service().port() : spec.port());
+                return control.addRealServer(id, spec).thenApply(v -> created(idJson(id).put("realServer", added.toString())));
             }
             return done(notAllowed("GET, POST"));
         }

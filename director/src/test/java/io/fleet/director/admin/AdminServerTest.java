@@ -85,8 +85,9 @@ class AdminServerTest
     void shouldRoundTripServicesAndRealServers() throws Exception
     {
         addWeb();
-        assertThat(fx.send("POST", "/v1/services/tcp:192.0.2.10:80/real-servers", "{\"address\":\"192.0.2.12\"}")
-            .statusCode()).isEqualTo(201);
+        final HttpResponse<String> added = fx.send("POST", "/v1/services/tcp:192.0.2.10:80/real-servers", "{\"address\":\"192.0.2.12\"}");
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(json(added).get("realServer").asText()).as("port from the service").isEqualTo("192.0.2.12:80");
 
         final JsonNode list = json(fx.send("GET", "/v1/services", null));
         assertThat(list).hasSize(1);
