@@ -78,6 +78,8 @@ public final class AdminServer implements AutoCloseable
         {
             final ServerBinding binding = Http.get(system)
                 .newServerAt(settings.bind(), settings.port())
+                // No Server header: an unauthenticated caller learns nothing about what answers.
+                .adaptSettings(s -> s.withServerHeader(java.util.Optional.empty()))
                 .bind(routes::handle)
                 .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);

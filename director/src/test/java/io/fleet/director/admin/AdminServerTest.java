@@ -66,6 +66,7 @@ class AdminServerTest
         final HttpResponse<String> r = fx.send(method, path, "POST".equals(method) ? "{}" : null, null);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"fleet\"");
+        assertThat(r.headers().firstValue("Server")).isEmpty();
         assertThat(json(r).get("field").asText()).isEqualTo("Authorization");
         assertThat(fx.control.changes()).isEqualTo(before);
         assertThat(fx.control.services()).hasSize(1);
