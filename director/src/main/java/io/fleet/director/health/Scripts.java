@@ -1,0 +1,176 @@
+package io.fleet.director.health;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Runs MISC_CHECK programs and notify scripts without ever blocking a health event loop: {@code fork}/{@code exec}
+ * happens on one launcher thread, the exit is awaited with {@link Process#onExit()}, and the timeout is a timer
+ * on the event loop that sends SIGTERM (to the program and its children) and, a second later, SIGKILL. Output is
+ * discarded, so a chatty program never fills a pipe and hangs.
+ */
+final class Scripts implements AutoCloseable
+{
+    /** How long a timed-out program has between SIGTERM and SIGKILL. */
+    static final long KILL_GRACE_MS = 1_000;
+
+    /** What became of one run: its exit status, or that it timed out or could not start. */
+    record Outcome(int exitStatus, boolean timedOut, String error)
+    {
+        boolean started()
+        {
+            return error == null;
+        }
+    }
+
+    private final ExecutorService launcher =
+        Executors.newSingleThreadExecutor(new DefaultThreadFactory("fleet-health-exec", true));
+
+    /**
+     * Starts {@code command} with {@code env} added to the environment; {@code done} runs on {@code loop} once it
+     * exits or is killed after {@code timeoutMs}.
+     */
+    void run(final List<String> command, final Map<String, String> env, final long timeoutMs, final EventLoop loop,
+        final Consumer<Outcome> done)
+    {
+        launcher.execute(() ->
+        {
+            final Process process;
+            try
+            {
+                final ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                pb.environment().putAll(env);
+                process = pb.start();
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                loop.execute(() -> done.accept(new Outcome(-1, false, ProbeResult.describe(ex))));
+                return;
+            }
+            final AtomicBoolean killed = new AtomicBoolean();
+            final ScheduledFuture<?> timer = loop.schedule(() ->
+            {
+                if (process.isAlive())
+                {
+                    killed.set(true);
+                    terminate(process, false);
+                    loop.schedule(() -> terminate(process, true), KILL_GRACE_MS, TimeUnit.MILLISECONDS);
+                }
+            }, timeoutMs, TimeUnit.MILLISECONDS);
+            process.onExit().whenComplete((p, error) -> loop.execute(() ->
+            {
+                timer.cancel(false);
+                if (killed.get())
+                {
+                    // Children left behind by a shell that was killed go too.
+                    terminate(process, true);
+                }
+                done.accept(new Outcome(killed.get() ? -1 : process.exitValue(), killed.get(), null));
+            }));
+        });
+    }
+
+    private static void terminate(final Process process, final boolean force)
+    {
+        process.descendants().forEach(h ->
+        {
+            if (force)
+            {
+                h.destroyForcibly();
+            }
+            else
+            {
+                h.destroy();
+            }
+        });
+        if (force)
+        {
+            process.destroyForcibly();
+        }
+        else
+        {
+            process.destroy();
+        }
+    }
+
+    /**
+     * Splits a command line as Keepalived does for {@code misc_path} and notify scripts: words separated by
+     * blanks, with single or double quotes keeping blanks inside a word.
+     *
+     * @throws IllegalArgumentException on an unclosed quote or an empty command.
+     */
+    static List<String> split(final String line)
+    {
+        final List<String> words = new ArrayList<>();
+        final StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++)
+        {
+            final char c = line.charAt(i);
+            if (quote != 0)
+            {
+                if (c == quote)
+                {
+                    quote = 0;
+                }
+                else
+                {
+                    word.append(c);
+                }
+            }
+            else if (c == '\'' || c == '"')
+            {
+                quote = c;
+                inWord = true;
+            }
+            else if (Character.isWhitespace(c))
+            {
+                if (inWord)
+                {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            }
+            else
+            {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (quote != 0)
+        {
+            throw new IllegalArgumentException("unclosed " + quote + " in '" + line + "'");
+        }
+        if (inWord)
+        {
+            words.add(word.toString());
+        }
+        if (words.isEmpty())
+        {
+            throw new IllegalArgumentException("empty command");
+        }
+        return words;
+    }
+
+    @Override
+    public void close()
+    {
+        launcher.shutdownNow();
+    }
+}
