@@ -460,7 +460,7 @@ public final class DirectorConfig
     {
         final Quorum quorum = healthReader.quorum(o, key);
         final HealthConfigReader.Block serviceBlock = healthReader.block(o, key);
-        if (serviceBlock != null && serviceBlock.values.containsKey("type") && servers.isEmpty())
+        if (serviceBlock != null && serviceBlock.present.contains("type") && servers.isEmpty())
         {
             healthReader.spec(serviceBlock);
         }
@@ -468,7 +468,7 @@ public final class DirectorConfig
         {
             final HealthConfigReader.Block own = healthReader.block(serverObjects.get(i), serverKeys.get(i));
             final HealthConfigReader.Block merged = own == null ? serviceBlock
-                : serviceBlock == null || own.values.containsKey("type") ? own : serviceBlock.overlay(own);
+                : serviceBlock == null || own.present.contains("type") ? own : serviceBlock.overlay(own);
             if (merged == null)
             {
                 continue;

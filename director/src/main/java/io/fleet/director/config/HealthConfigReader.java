@@ -75,6 +75,8 @@ final class HealthConfigReader
         final Map<String, Object> values = new LinkedHashMap<>();
         final Map<String, ConfigValue> at = new LinkedHashMap<>();
         final Map<String, String> keyOf = new LinkedHashMap<>();
+        /** Keys written in the block, valid or not, so that an invalid one is not also called missing. */
+        final Set<String> present = new HashSet<>();
         ConfigValue origin;
         String key;
 
@@ -87,6 +89,8 @@ final class HealthConfigReader
             b.values.putAll(over.values);
             b.at.putAll(over.at);
             b.keyOf.putAll(over.keyOf);
+            b.present.addAll(present);
+            b.present.addAll(over.present);
             b.origin = over.origin;
             b.key = over.key;
             return b;
@@ -152,6 +156,7 @@ final class HealthConfigReader
                 problem(value, full, "unknown key; expected one of " + new TreeSet<>(ALL));
                 continue;
             }
+            b.present.add(k);
             final Object parsed = parse(k, value, full);
             if (parsed != null)
             {
@@ -281,7 +286,7 @@ final class HealthConfigReader
         final CheckType type = (CheckType)b.values.get("type");
         if (type == null)
         {
-            if (!b.at.containsKey("type"))
+            if (!b.present.contains("type"))
             {
                 problem(b.origin, b.key + ".type", "missing; one of tcp, http, https, udp, misc");
             }
@@ -302,10 +307,15 @@ final class HealthConfigReader
                 ok = false;
             }
         }
-        if (type == CheckType.MISC && !b.values.containsKey("misc-path"))
+        if (type == CheckType.MISC && !b.present.contains("misc-path"))
         {
             problem(b.origin, b.key + ".misc-path", "missing: the program a misc check runs");
             ok = false;
+        }
+        if (!ok || !b.values.keySet().containsAll(b.present))
+        {
+            // Each bad value has been reported where it was written; building would only repeat it.
+            return null;
         }
         final CheckSpec.Builder s = CheckSpec.builder(type);
         try
