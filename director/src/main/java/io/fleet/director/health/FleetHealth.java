@@ -24,10 +24,14 @@ import java.util.TreeMap;
  * {@link VerdictListener}. So one director with a bad link to a server does not take it out under
  * {@code majority}.
  *
- * <p>Who votes: reachable directors that have cast a vote for that server. A director that has not (yet) checked
- * it abstains instead of counting as "down", so a director that joins does not take servers out under
- * {@code all} before its first check, and no verdict is reached before this director's own first vote is in
- * the replicated map (until then the server keeps its start state: up, or down with {@code alpha}).
+ * <p>Who votes: reachable directors that have cast a vote for that server. No verdict is reached before this
+ * director's own vote is in the replicated map, nor, during a grace period after start
+ * ({@link #graceMs(CheckSpec)}: two delay loops plus one round's attempts), before every reachable director has
+ * voted: a director that starts first must not take servers out on its lone vote. Until then a server keeps
+ * its start state (up, or down with {@code alpha}). After the grace period a director that still has not voted
+ * for a server (it does not check it) abstains rather than counting as "down", so {@code all} still works in a
+ * fleet whose directors check different servers. Verdicts are also worked out again every second, so that the
+ * end of a grace period takes effect without a vote.
  *
  * <p>Thread-safe: checker loops, the vote watcher and the membership thread call in; one lock orders them.
  */
@@ -43,6 +47,9 @@ public final class FleetHealth implements HealthChecker.Listener
     private final List<CheckTarget> order;
     private FieldMap latest = FieldMap.EMPTY;
     private Set<String> voters = Set.of();
+    private final long startedNs = System.nanoTime();
+    private org.apache.pekko.actor.Cancellable ticker;
+    private boolean closed;
 
     /** One real server's local result and last verdict. */
     private static final class State
@@ -95,6 +102,8 @@ public final class FleetHealth implements HealthChecker.Listener
             }
         }
         votes.addListener(this::onVotes);
+        ticker = node.system().scheduler().scheduleWithFixedDelay(java.time.Duration.ofSeconds(1),
+            java.time.Duration.ofSeconds(1), this::reevaluate, node.system().executionContext());
         node.addMembershipListener(new MembershipListener()
         {
             @Override
@@ -156,6 +165,10 @@ public final class FleetHealth implements HealthChecker.Listener
     /** Works every verdict out again from the latest votes and voters; tells the listener what changed. */
     public synchronized void reevaluate()
     {
+        if (closed)
+        {
+            return;
+        }
         voters = votes.voters();
         final Map<String, Map<String, byte[]>> view = latest.view();
         for (final CheckTarget t : order)
@@ -174,7 +187,8 @@ public final class FleetHealth implements HealthChecker.Listener
                 }
             }
             s.votes = Map.copyOf(cast);
-            if (!cast.containsKey(self))
+            if (!cast.containsKey(self)
+                || cast.size() < voters.size() && System.nanoTime() - startedNs < graceMs(t.spec()) * 1_000_000L)
             {
                 continue;
             }
@@ -192,6 +206,22 @@ public final class FleetHealth implements HealthChecker.Listener
                 listener.verdict(t.service(), t.realServer(), verdict, weight,
                     !verdict && t.spec().onFailure() == OnFailure.REMOVE);
             }
+        }
+    }
+
+    /** How long after start a server's verdict waits for every reachable director's vote. */
+    static long graceMs(final CheckSpec spec)
+    {
+        return 2 * spec.delayLoopMs() + (spec.retry() + 1L) * (spec.connectTimeoutMs() + spec.delayBeforeRetryMs());
+    }
+
+    /** Stops re-evaluating and telling the listener; the votes stay in the map until the node leaves. */
+    public synchronized void close()
+    {
+        closed = true;
+        if (ticker != null)
+        {
+            ticker.cancel();
         }
     }
 

@@ -80,5 +80,6 @@ public final class FleetdHealth implements AutoCloseable
     public void close()
     {
         checker.close();
+        fleet.close();
     }
 }
