@@ -66,6 +66,9 @@ final class HttpProbe implements Probe
         final Exchange exchange = new Exchange(once);
         final ChannelFuture f = new Bootstrap().group(loop).channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, spec.connectTimeoutMs()))
+            // Close with a reset once the answer is read: a check every second per server would otherwise leave
+            // thousands of sockets in TIME_WAIT and run the director out of ephemeral ports.
+            .option(ChannelOption.SO_LINGER, 0)
             .handler(new ChannelInitializer<Channel>()
             {
                 @Override
