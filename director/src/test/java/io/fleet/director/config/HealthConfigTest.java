@@ -123,6 +123,23 @@ class HealthConfigTest
         assertThat(s.replyMatches(new byte[]{(byte)0xCA}, 1)).as("shorter than min-reply-length").isFalse();
     }
 
+    @Test
+    void theExampleConfigsShouldBuildTheirChecks()
+    {
+        final HealthPlan nat = DirectorConfig.loadHealth(Path.of("..", "deploy", "config", "three-director-nat.conf").toFile(), true);
+        assertThat(nat.targets()).extracting(t -> t.service() + " " + t.realServer() + " " + t.spec().type().keepalivedName())
+            .containsExactly(
+                "tcp:203.0.113.10:443 192.0.2.11:8443 SSL_GET",
+                "tcp:203.0.113.10:443 192.0.2.12:8443 SSL_GET",
+                "tcp:203.0.113.10:443 192.0.2.13:8443 SSL_GET",
+                "udp:203.0.113.10:53 192.0.2.21:53 UDP_CHECK",
+                "udp:203.0.113.10:53 192.0.2.22:53 MISC_CHECK");
+        assertThat(nat.targets().get(0).spec().onFailure()).isEqualTo(OnFailure.INHIBIT);
+        assertThat(nat.targets().get(4).spec().miscDynamic()).isTrue();
+        final HealthPlan proxy = DirectorConfig.loadHealth(Path.of("..", "deploy", "config", "proxy-loopback.conf").toFile(), true);
+        assertThat(proxy.targets()).hasSize(2).allSatisfy(t -> assertThat(t.spec().fall()).isEqualTo(2));
+    }
+
     static Stream<Arguments> badValues()
     {
         return Stream.of(
