@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * steady schedule, not the latency of one call.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.fleet.bench.HealthCheckLoad [servers] [delayLoopMs]
- * [seconds] [tcp|http]}, defaults 1000 1000 30 tcp.
+ * [seconds] [tcp|http] [port] [connectTimeoutMs]}, defaults 1000 1000 30 tcp 24680 1000.
  */
 public final class HealthCheckLoad
 {
@@ -111,6 +111,7 @@ public final class HealthCheckLoad
         final int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         final boolean http = args.length > 3 && args[3].equals("http");
         final int port = args.length > 4 ? Integer.parseInt(args[4]) : 24_680;
+        final long connectTimeoutMs = args.length > 5 ? Long.parseLong(args[5]) : 1_000;
 
         final EventLoopGroup serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         final Channel server = new ServerBootstrap().group(serverGroup).channel(NioServerSocketChannel.class)
@@ -123,11 +124,12 @@ public final class HealthCheckLoad
         for (int i = 0; i < servers; i++)
         {
             final CheckSpec spec = CheckSpec.builder(http ? CheckType.HTTP : CheckType.TCP).delayLoopMs(delayLoopMs)
-                .connectTimeoutMs(1_000).warmupMs(delayLoopMs).build();
+                .connectTimeoutMs(connectTimeoutMs).warmupMs(delayLoopMs).build();
             targets.add(new CheckTarget(new ServiceId(Protocol.TCP, vip, 1 + i % 65_000), rs, 1, Quorum.MAJORITY, spec));
         }
         final AtomicLong transitions = new AtomicLong();
         final java.util.Map<String, Long> reasons = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.Map<String, Long> attemptReasons = new java.util.TreeMap<>();
         final HealthChecker checker = HealthChecker.start(targets, 1, (t, up, weight, reason) ->
         {
             transitions.incrementAndGet();
@@ -144,20 +146,33 @@ public final class HealthCheckLoad
         final long health0 = healthThreadsCpuNs(mx);
         final long process0 = processCpuNs();
         final long wall0 = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
+        final long endNs = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() - endNs < 0)
+        {
+            // Sample why attempts fail (each server's last result), to tell overload from a fault.
+            for (final HealthChecker.LocalState st : checker.states())
+            {
+                if (!"ok".equals(st.lastReason()))
+                {
+                    attemptReasons.merge(st.lastReason().replaceAll("[0-9]+", "N"), 1L, Long::sum);
+                }
+            }
+            Thread.sleep(500);
+        }
         final long wallNs = System.nanoTime() - wall0;
         final long probes = checker.counters().probes() - probes0;
         final long failures = checker.counters().probeFailures() - failures0;
         final long healthNs = healthThreadsCpuNs(mx) - health0;
         final long processNs = processCpuNs() - process0;
 
-        System.out.printf("%s: %d real servers, delay loop %d ms, measured %.1f s%n", http ? "HTTP_GET" : "TCP_CHECK",
-            servers, delayLoopMs, wallNs / 1e9);
+        System.out.printf("%s: %d real servers, delay loop %d ms, connect timeout %d ms, measured %.1f s%n",
+            http ? "HTTP_GET" : "TCP_CHECK", servers, delayLoopMs, connectTimeoutMs, wallNs / 1e9);
         System.out.printf("checks/s %.0f, failed %d, transitions %d%n", probes * 1e9 / wallNs, failures, transitions.get());
         System.out.printf("health threads CPU %.1f%% of one core, %.1f us per check%n", 100.0 * healthNs / wallNs,
             probes == 0 ? 0 : healthNs / 1e3 / probes);
         System.out.printf("whole process CPU %.1f%% of one core (includes the in-process server)%n", 100.0 * processNs / wallNs);
         reasons.forEach((r, n) -> System.out.println("down " + n + "x: " + r));
+        attemptReasons.forEach((r, n) -> System.out.println("sampled failed attempt " + n + "x: " + r));
         checker.close();
         server.close().sync();
         serverGroup.shutdownGracefully().sync();
