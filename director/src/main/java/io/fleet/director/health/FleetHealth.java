@@ -24,14 +24,12 @@ import java.util.TreeMap;
  * {@link VerdictListener}. So one director with a bad link to a server does not take it out under
  * {@code majority}.
  *
- * <p>Who votes: reachable directors that have cast a vote for that server. No verdict is reached before this
- * director's own vote is in the replicated map, nor, during a grace period after start
- * ({@link #graceMs(CheckSpec)}: two delay loops plus one round's attempts), before every reachable director has
- * voted: a director that starts first must not take servers out on its lone vote. Until then a server keeps
- * its start state (up, or down with {@code alpha}). After the grace period a director that still has not voted
- * for a server (it does not check it) abstains rather than counting as "down", so {@code all} still works in a
- * fleet whose directors check different servers. Verdicts are also worked out again every second, so that the
- * end of a grace period takes effect without a vote.
+ * <p>Who votes: the reachable cluster members ({@link HealthVotes#voters()}); an unreachable or removed director
+ * neither keeps a server up nor holds it down. A reachable director that has not voted for a server yet (it is
+ * starting, or its vote is still on its way) counts with the server's start state, up (or down with
+ * {@code alpha}), as Keepalived assumes of a checker that has not run yet; so a director that starts first, or
+ * alone sees a failure, does not take a server out before the others' votes arrive. No verdict is reached
+ * before this director's own vote is in the replicated map.
  *
  * <p>Thread-safe: checker loops, the vote watcher and the membership thread call in; one lock orders them.
  */
@@ -47,8 +45,6 @@ public final class FleetHealth implements HealthChecker.Listener
     private final List<CheckTarget> order;
     private FieldMap latest = FieldMap.EMPTY;
     private Set<String> voters = Set.of();
-    private final long startedNs = System.nanoTime();
-    private org.apache.pekko.actor.Cancellable ticker;
     private boolean closed;
 
     /** One real server's local result and last verdict. */
@@ -102,8 +98,6 @@ public final class FleetHealth implements HealthChecker.Listener
             }
         }
         votes.addListener(this::onVotes);
-        ticker = node.system().scheduler().scheduleWithFixedDelay(java.time.Duration.ofSeconds(1),
-            java.time.Duration.ofSeconds(1), this::reevaluate, node.system().executionContext());
         node.addMembershipListener(new MembershipListener()
         {
             @Override
@@ -187,19 +181,19 @@ public final class FleetHealth implements HealthChecker.Listener
                 }
             }
             s.votes = Map.copyOf(cast);
-            if (!cast.containsKey(self)
-                || cast.size() < voters.size() && System.nanoTime() - startedNs < graceMs(t.spec()) * 1_000_000L)
+            if (!cast.containsKey(self))
             {
                 continue;
             }
-            final boolean verdict = t.quorum().up(up, cast.size());
+            final int notYet = voters.size() - cast.size();
+            final boolean verdict = t.quorum().up(up + (t.spec().alpha() ? 0 : notYet), voters.size());
             final int weight = verdict ? (s.localUp ? s.localWeight : t.weight()) : 0;
             if (verdict != s.verdict || verdict && weight != s.verdictWeight)
             {
                 if (verdict != s.verdict)
                 {
-                    LOG.info("health {} fleet verdict {} ({} of {} voting directors see it up, quorum {})", t.name(),
-                        verdict ? "UP" : "DOWN", up, cast.size(), quorumName(t));
+                    LOG.info("health {} fleet verdict {} ({} of {} reachable directors see it up, {} not voted yet, quorum {})",
+                        t.name(), verdict ? "UP" : "DOWN", up, voters.size(), notYet, quorumName(t));
                 }
                 s.verdict = verdict;
                 s.verdictWeight = weight;
@@ -209,20 +203,10 @@ public final class FleetHealth implements HealthChecker.Listener
         }
     }
 
-    /** How long after start a server's verdict waits for every reachable director's vote. */
-    static long graceMs(final CheckSpec spec)
-    {
-        return 2 * spec.delayLoopMs() + (spec.retry() + 1L) * (spec.connectTimeoutMs() + spec.delayBeforeRetryMs());
-    }
-
     /** Stops re-evaluating and telling the listener; the votes stay in the map until the node leaves. */
     public synchronized void close()
     {
         closed = true;
-        if (ticker != null)
-        {
-            ticker.cancel();
-        }
     }
 
     /** The key {@link HealthVotes} files a server's votes under. */

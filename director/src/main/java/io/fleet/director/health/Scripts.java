@@ -33,6 +33,8 @@ final class Scripts implements AutoCloseable
         }
     }
 
+    /** Programs running now, so that closing the checker does not leave them behind. */
+    private final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService launcher =
         Executors.newSingleThreadExecutor(new DefaultThreadFactory("fleet-health-exec", true));
 
@@ -54,6 +56,7 @@ final class Scripts implements AutoCloseable
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 pb.environment().putAll(env);
                 process = pb.start();
+                running.add(process);
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -70,6 +73,7 @@ final class Scripts implements AutoCloseable
                     loop.schedule(() -> terminate(process, true), KILL_GRACE_MS, TimeUnit.MILLISECONDS);
                 }
             }, timeoutMs, TimeUnit.MILLISECONDS);
+            process.onExit().whenComplete((p, error) -> running.remove(process));
             process.onExit().whenComplete((p, error) -> loop.execute(() ->
             {
                 timer.cancel(false);
@@ -110,5 +114,9 @@ final class Scripts implements AutoCloseable
     public void close()
     {
         launcher.shutdownNow();
+        for (final Process p : running)
+        {
+            terminate(p, true);
+        }
     }
 }
