@@ -244,7 +244,8 @@ class FleetHealthClusterTest
             });
             for (final Director d : directors)
             {
-                assertThat(d.verdicts).as(d.name).endsWith("80 up 3").contains("82 up 3").doesNotContain("81 up 3");
+                assertThat(d.verdicts).as(d.name + ": each change once; all never came back").containsExactlyInAnyOrder(
+                    "81 down 0", "80 down 0 remove", "82 down 0 remove", "80 up 3", "82 up 3");
             }
         }
         finally
