@@ -171,8 +171,23 @@ public final class HealthCheckLoad
         System.out.printf("health threads CPU %.1f%% of one core, %.1f us per check%n", 100.0 * healthNs / wallNs,
             probes == 0 ? 0 : healthNs / 1e3 / probes);
         System.out.printf("whole process CPU %.1f%% of one core (includes the in-process server)%n", 100.0 * processNs / wallNs);
+        final long nowMs = System.currentTimeMillis();
+        long stale = 0;
+        for (final HealthChecker.LocalState st : checker.states())
+        {
+            if (nowMs - st.lastResultEpochMs() > 3 * delayLoopMs + 2 * connectTimeoutMs + 3_000)
+            {
+                stale++;
+                if (stale <= 3)
+                {
+                    System.out.println("no result for " + (nowMs - st.lastResultEpochMs()) + " ms: " + st.target().name()
+                        + " last " + st.lastReason());
+                }
+            }
+        }
+        System.out.println("servers without a recent result: " + stale);
         reasons.forEach((r, n) -> System.out.println("down " + n + "x: " + r));
-        attemptReasons.forEach((r, n) -> System.out.println("sampled failed attempt " + n + "x: " + r));
+        attemptReasons.forEach((r, n) -> System.out.println("servers whose last attempt had failed, summed over 0.5 s samples, " + n + "x: " + r));
         checker.close();
         server.close().sync();
         serverGroup.shutdownGracefully().sync();

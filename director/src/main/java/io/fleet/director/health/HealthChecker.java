@@ -37,8 +37,12 @@ public final class HealthChecker implements AutoCloseable
         void changed(CheckTarget target, boolean up, int weight, String reason);
     }
 
-    /** A real server's state as this director's checks see it. */
-    public record LocalState(CheckTarget target, boolean up, int weight, long lastChangeEpochMs, String lastReason)
+    /**
+     * A real server's state as this director's checks see it: when it last changed and when the last attempt
+     * ended (epoch ms, 0 if never), and that attempt's result.
+     */
+    public record LocalState(CheckTarget target, boolean up, int weight, long lastChangeEpochMs, long lastResultEpochMs,
+        String lastReason)
     {
     }
 
@@ -150,7 +154,8 @@ public final class HealthChecker implements AutoCloseable
         final List<LocalState> out = new ArrayList<>(checks.size());
         for (final RealServerCheck c : checks)
         {
-            out.add(new LocalState(c.target(), c.up(), c.weight(), c.lastChangeEpochMs(), c.lastReason()));
+            out.add(new LocalState(c.target(), c.up(), c.weight(), c.lastChangeEpochMs(), c.lastResultEpochMs(),
+                c.lastReason()));
         }
         return out;
     }

@@ -43,6 +43,7 @@ final class RealServerCheck
     private volatile int weightView;
     private volatile long lastChangeEpochMs;
     private volatile String lastReason = "not checked yet";
+    private volatile long lastResultEpochMs;
 
     RealServerCheck(final CheckTarget target, final Probe probe, final EventLoop loop, final HealthCounters counters,
         final Scripts scripts, final HealthChecker.Listener listener)
@@ -82,6 +83,11 @@ final class RealServerCheck
     String lastReason()
     {
         return lastReason;
+    }
+
+    long lastResultEpochMs()
+    {
+        return lastResultEpochMs;
     }
 
     void start()
@@ -143,6 +149,7 @@ final class RealServerCheck
             return;
         }
         lastReason = result.reason();
+        lastResultEpochMs = System.currentTimeMillis();
         if (result.ok())
         {
             failedRounds = 0;
