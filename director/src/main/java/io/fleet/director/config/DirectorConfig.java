@@ -10,6 +10,11 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.fleet.director.conn.Timeouts;
+import io.fleet.director.control.Endpoint;
+import io.fleet.director.control.ServiceId;
+import io.fleet.director.health.CheckSpec;
+import io.fleet.director.health.CheckTarget;
+import io.fleet.director.health.HealthPlan;
 import io.fleet.director.forward.ForwardingConfig;
 import io.fleet.director.sched.SchedulerFactory;
 import io.fleet.director.sched.SchedulerOptions;
@@ -22,6 +27,7 @@ import io.fleet.director.service.SchedulerFlag;
 import io.fleet.director.service.SchedulerKind;
 import io.fleet.director.service.Service;
 import io.fleet.director.service.VirtualService;
+import io.fleet.sync.catalog.Quorum;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -46,14 +52,16 @@ public final class DirectorConfig
     private static final Set<String> TABLE = Set.of("ipv4-capacity", "ipv6-capacity", "tick-ms", "wheel-slots");
     private static final Set<String> TIMEOUTS = Set.of("tcp", "tcpfin", "udp");
     private static final Set<String> SERVICE = Set.of("protocol", "vip", "port", "fwmark", "scheduler", "flags", "persistence",
-        "netmask", "one-packet", "real-servers");
+        "netmask", "one-packet", "real-servers", HealthConfigReader.BLOCK, HealthConfigReader.QUORUM);
     private static final Set<String> REAL_SERVER = Set.of("address", "port", "method", "weight", "upper-threshold",
-        "lower-threshold", "mac");
+        "lower-threshold", "mac", HealthConfigReader.BLOCK);
     private static final Set<String> NEIGHBOUR = Set.of("address", "mac");
 
     private final List<String> problems = new ArrayList<>();
     private final String file;
     private final boolean daemon;
+    private final HealthConfigReader healthReader = new HealthConfigReader(this::problem);
+    private final List<CheckTarget> health = new ArrayList<>();
 
     private DirectorConfig(final String file, final boolean daemon)
     {
@@ -78,6 +86,24 @@ public final class DirectorConfig
      */
     public static ForwardingConfig load(final File path, final SchedulerOptions schedulerOptions, final boolean daemon)
     {
+        return run(path, schedulerOptions, daemon).forwarding;
+    }
+
+    /**
+     * The health checks of a file ({@code health-check} blocks and {@code quorum} of services and real servers),
+     * after validating the whole file as {@link #load(File, SchedulerOptions, boolean)} does.
+     *
+     * @throws ConfigException listing every problem of the file; nothing is returned then.
+     */
+    public static HealthPlan loadHealth(final File path, final boolean daemon)
+    {
+        return new HealthPlan(run(path, SchedulerOptions.DEFAULTS, daemon).health);
+    }
+
+    private ForwardingConfig forwarding;
+
+    private static DirectorConfig run(final File path, final SchedulerOptions schedulerOptions, final boolean daemon)
+    {
         final DirectorConfig loader = new DirectorConfig(path.getPath(), daemon);
         final Config config;
         try
@@ -94,12 +120,12 @@ public final class DirectorConfig
             final ConfigOrigin o = ex.origin();
             throw new ConfigException(List.of((o == null ? path.getPath() : where(path.getPath(), o)) + ": " + ex.getMessage()));
         }
-        final ForwardingConfig result = loader.read(config, schedulerOptions);
+        loader.forwarding = loader.read(config, schedulerOptions);
         if (!loader.problems.isEmpty())
         {
             throw new ConfigException(loader.problems);
         }
-        return result;
+        return loader;
     }
 
     private ForwardingConfig read(final Config root, final SchedulerOptions schedulerOptions)
@@ -360,6 +386,9 @@ public final class DirectorConfig
             problem(o.get(fieldOf(ex, key)) != null ? o.get(fieldOf(ex, key)) : o, key + "." + fieldOf(ex, key), reason(ex));
         }
         final List<RealServer> servers = new ArrayList<>();
+        final List<ConfigObject> serverObjects = new ArrayList<>();
+        final List<String> serverKeys = new ArrayList<>();
+        final List<RealServer> checked = new ArrayList<>();
         final ConfigValue list = o.get("real-servers");
         if (list == null || list.valueType() != ConfigValueType.LIST)
         {
@@ -377,6 +406,9 @@ public final class DirectorConfig
             }
             final ConfigObject r = (ConfigObject)v;
             unknownKeys(r, REAL_SERVER, rkey + ".");
+            serverObjects.add(r);
+            serverKeys.add(rkey);
+            checked.add(null);
             try
             {
                 final IpAddress a = address(r, "address", rkey);
@@ -391,6 +423,7 @@ public final class DirectorConfig
                     continue;
                 }
                 servers.add(RealServer.of(a, port, m, w, u, l));
+                checked.set(checked.size() - 1, servers.get(servers.size() - 1));
                 if (r.containsKey("mac"))
                 {
                     final Long mac = mac(r, "mac", rkey);
@@ -405,6 +438,7 @@ public final class DirectorConfig
                 problem(r.get(ex.field()) != null ? r.get(ex.field()) : r, rkey + "." + ex.field(), reason(ex));
             }
         }
+        readHealth(o, key, vs, checked, serverObjects, serverKeys);
         if (vs == null)
         {
             return null;
@@ -417,6 +451,35 @@ public final class DirectorConfig
         {
             problem(list, key + ".real-servers", ex.getMessage());
             return null;
+        }
+    }
+
+    /** The service's and its real servers' health-check blocks: validated always, built when the service is. */
+    private void readHealth(final ConfigObject o, final String key, final VirtualService vs, final List<RealServer> servers,
+        final List<ConfigObject> serverObjects, final List<String> serverKeys)
+    {
+        final Quorum quorum = healthReader.quorum(o, key);
+        final HealthConfigReader.Block serviceBlock = healthReader.block(o, key);
+        if (serviceBlock != null && serviceBlock.present.contains("type") && servers.isEmpty())
+        {
+            healthReader.spec(serviceBlock);
+        }
+        for (int i = 0; i < serverObjects.size(); i++)
+        {
+            final HealthConfigReader.Block own = healthReader.block(serverObjects.get(i), serverKeys.get(i));
+            final HealthConfigReader.Block merged = own == null ? serviceBlock
+                : serviceBlock == null || own.present.contains("type") ? own : serviceBlock.overlay(own);
+            if (merged == null)
+            {
+                continue;
+            }
+            final CheckSpec spec = healthReader.spec(merged);
+            final RealServer rs = servers.get(i);
+            if (spec != null && vs != null && rs != null)
+            {
+                health.add(new CheckTarget(ServiceId.of(vs), new Endpoint(rs.address(), rs.port() != 0 ? rs.port() : vs.port()),
+                    rs.weight(), quorum, spec));
+            }
         }
     }
 
