@@ -100,6 +100,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     private Thread simThread;
     private volatile Throwable simFailure;
     private long lagMissing;
+    private long stoppingNs;
 
     private Drill(final Scenario scenario, final Knobs knobs, final Path workDir, final Progress progress)
     {
@@ -177,6 +178,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     private DrillResult execute()
     {
         final long wallStart = System.nanoTime();
+        long formedNs = wallStart;
         result.scenario = scenario.name();
         result.description = scenario.description();
         result.knobs = knobs;
@@ -187,10 +189,13 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         try
         {
             formFleet();
+            formedNs = System.nanoTime();
+            result.formMs = (formedNs - wallStart) / 1_000_000L;
             runTraffic();
         }
         finally
         {
+            stoppingNs = System.nanoTime();
             running = false;
             try
             {
@@ -215,6 +220,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             throw new DrillException("the simulation thread failed: " + simFailure, simFailure);
         }
         collect();
+        result.stopMs = (System.nanoTime() - stoppingNs) / 1_000_000L;
         result.wallMs = (System.nanoTime() - wallStart) / 1_000_000L;
         return result;
     }
@@ -316,8 +322,8 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         {
             fabric.up(fabricPorts[d], false);
         }
-        // The first seed forms the cluster; the others join it in parallel.
-        startDirector(1, seeds);
+        // The first director forms the cluster at once (its only seed is itself); the others join it in parallel.
+        startDirector(1, List.of(clusterPorts[1]));
         final List<CompletableFuture<SimDirector>> rest = new ArrayList<>();
         for (int d = 2; d <= knobs.directors; d++)
         {
@@ -1071,6 +1077,19 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             }
         }
         dualHolding();
+        if (System.getenv("FLEET_SIM_DEBUG") != null)
+        {
+            for (final RoleEvent e : roleLog)
+            {
+                System.err.printf(Locale.ROOT, "role %8.0f ms d%d vip%d %s%n", (e.atNs() - trafficStartNs) / 1e6, e.director(),
+                    e.group(), e.master() ? "MASTER" : "released");
+            }
+            for (final Clients.ArpChange c : changes)
+            {
+                System.err.printf(Locale.ROOT, "arp  %8.0f ms vip%d -> d%d%n", (c.atNs() - trafficStartNs) / 1e6, c.vip(),
+                    directorOfMac(c.mac()));
+            }
+        }
         final double[] lagValues = new double[lags.size()];
         for (int i = 0; i < lags.size(); i++)
         {
@@ -1135,6 +1154,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         result.framesSent = fabric.framesSent();
         result.framesLost = fabric.framesLost();
         result.framesPartitioned = fabric.framesPartitioned();
+        result.framesDark = fabric.framesDark();
     }
 
     private static double percentile(final double[] sorted, final double p)

@@ -64,7 +64,11 @@ public final class DrillResult
     public long framesSent;
     public long framesLost;
     public long framesPartitioned;
+    public long framesDark;
     public long wallMs;
+    /** Time to start the fleet and settle the election, and to stop it, in ms (real time; not traffic). */
+    public long formMs;
+    public long stopMs;
     public long trafficMs;
 
     public long broken(final Cause cause)

@@ -183,6 +183,8 @@ final class SimDirector implements FabricHost
             "pekko.log-dead-letters = off",
             "pekko.log-dead-letters-during-shutdown = off",
             "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+            // A stop at the end of a drill (or a crash) must not wait for a cluster leave; stop() leaves explicitly.
+            "pekko.coordinated-shutdown.run-by-actor-system-terminate = off",
             "pekko.cluster.jmx.enabled = off",
             "pekko.cluster.log-info = off"));
     }
@@ -322,20 +324,36 @@ final class SimDirector implements FabricHost
         t.start();
     }
 
-    /** A graceful stop: release the VIPs, leave the cluster, then go dark. Blocks: call from a control thread. */
+    /**
+     * A graceful stop, as {@code Fleetd} on SIGTERM: release the VIPs, leave the cluster (waiting until the others
+     * have removed this node, at most 10 s), then go dark. Blocks: call from a control thread.
+     */
     void stop()
     {
         closeElection();
+        sleep(200); // the release reaches the core, and the announcements of the next holder go out
+        final Cluster cluster = Cluster.get(node.system());
+        node.leave();
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() - deadline < 0 && cluster.selfMember().status() != org.apache.pekko.cluster.MemberStatus.removed()
+            && !cluster.isTerminated())
+        {
+            sleep(50);
+        }
+        alive = false;
+        node.close(Duration.ofSeconds(10));
+    }
+
+    private static void sleep(final long ms)
+    {
         try
         {
-            Thread.sleep(200); // the release reaches the core before the port goes away
+            Thread.sleep(ms);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
         }
-        node.close(Duration.ofSeconds(10));
-        alive = false;
     }
 
     private void closeElection()

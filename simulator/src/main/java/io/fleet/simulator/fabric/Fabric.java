@@ -38,6 +38,7 @@ public final class Fabric
     private long framesLost;
     private long framesPartitioned;
     private long framesFlooded;
+    private long framesDark;
 
     /**
      * @param latencyNs one-way latency of every frame, in nanoseconds.
@@ -169,7 +170,7 @@ public final class Fabric
             wire.poll();
             if (!up.get(f.to) || !up.get(f.from))
             {
-                framesLost++;
+                framesDark++;
                 continue;
             }
             if (!side.get(f.from).equals(side.get(f.to)))
@@ -208,6 +209,12 @@ public final class Fabric
     public long framesPartitioned()
     {
         return framesPartitioned;
+    }
+
+    /** Frames sent to (or from) a port that is down: a crashed or stopped director's. */
+    public long framesDark()
+    {
+        return framesDark;
     }
 
     public long framesFlooded()

@@ -82,7 +82,9 @@ public final class JsonReport
         map(sb, "new_flows_per_director", r.newFlowsPerDirector);
         map(sb, "director_drops", r.drops);
         sb.append("      \"fabric\": {\"frames_sent\": ").append(r.framesSent).append(", \"frames_lost\": ").append(r.framesLost)
-            .append(", \"frames_partitioned\": ").append(r.framesPartitioned).append("},\n");
+            .append(", \"frames_partitioned\": ").append(r.framesPartitioned).append(", \"frames_dark\": ").append(r.framesDark)
+            .append("},\n");
+        sb.append("      \"form_ms\": ").append(r.formMs).append(", \"stop_ms\": ").append(r.stopMs).append(",\n");
         sb.append("      \"series\": [");
         for (int i = 0; i < r.series.size(); i++)
         {

@@ -64,8 +64,10 @@ public final class TextReport
             r.drops.forEach((d, n) -> t.append(t.length() == 0 ? "" : " ").append(d.replace("drop_", "")).append('=').append(n));
             return t.length() == 0 ? "-" : t.toString();
         });
-        row(sb, "fabric frames", runs, r -> r.framesSent + " sent, " + r.framesLost + " lost, " + r.framesPartitioned + " cut");
-        row(sb, "wall time (s)", runs, r -> String.format(Locale.ROOT, "%.1f", r.wallMs / 1000.0));
+        row(sb, "fabric frames", runs, r -> r.framesSent + " sent, " + r.framesLost + " lost, " + r.framesPartitioned + " cut, "
+            + r.framesDark + " dark");
+        row(sb, "wall time (s)", runs, r -> String.format(Locale.ROOT, "%.1f (form %.1f, stop %.1f)", r.wallMs / 1000.0,
+            r.formMs / 1000.0, r.stopMs / 1000.0));
         return sb.toString();
     }
 
