@@ -425,6 +425,11 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         });
         for (final Scenario.Fault f : scenario.faults(knobs.seed))
         {
+            if (f.atMs() >= knobs.durationMs)
+            {
+                result.faults.add(new DrillResult.FaultRecord(f.label(), f.atMs(), -1, "skipped: after the end of traffic"));
+                continue;
+            }
             waitUntil(f.atMs());
             execute(f);
         }
@@ -1066,6 +1071,16 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         for (int i = 0; i < pendingTakeovers.size(); i++)
         {
             final long[] t = pendingTakeovers.get(i);
+            for (final Flow f : workload.byIndex())
+            {
+                if (f.state == Flow.BROKEN)
+                {
+                    System.err.printf(Locale.ROOT, "broken flow %d %s vip%d opened %d ms established %.0f ms broken %.0f ms rs%d via d%d "
+                        + "last drop %s cause %s%n", f.index, f.udp ? "udp" : "tcp", f.vip, f.startMs,
+                        (f.establishedNs - trafficStartNs) / 1e6, (f.brokenNs - trafficStartNs) / 1e6, f.rs + 1, f.director,
+                        f.lastDrop < 0 ? "-" : Verdict.of(f.lastDrop).name(), f.cause.label());
+                }
+            }
             for (final Clients.ArpChange c : changes)
             {
                 if (c.vip() == t[1] && c.atNs() - t[0] >= 0 && c.mac() != t[2])
@@ -1077,12 +1092,31 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             }
         }
         dualHolding();
+        for (final Clients.ArpChange c : changes)
+        {
+            if (c.atNs() - trafficStartNs >= 0)
+            {
+                final int id = directorOfMac(c.mac());
+                result.vipMoves.add(new DrillResult.VipMove((c.atNs() - trafficStartNs) / 1_000_000L,
+                    IpAddress.ofIpv4(vips[c.vip()]).toString(), id > 0 ? "d" + id : "?"));
+            }
+        }
         if (System.getenv("FLEET_SIM_DEBUG") != null)
         {
             for (final RoleEvent e : roleLog)
             {
                 System.err.printf(Locale.ROOT, "role %8.0f ms d%d vip%d %s%n", (e.atNs() - trafficStartNs) / 1e6, e.director(),
                     e.group(), e.master() ? "MASTER" : "released");
+            }
+            for (final Flow f : workload.byIndex())
+            {
+                if (f.state == Flow.BROKEN)
+                {
+                    System.err.printf(Locale.ROOT, "broken flow %d %s vip%d opened %d ms established %.0f ms broken %.0f ms rs%d via d%d "
+                        + "last drop %s cause %s%n", f.index, f.udp ? "udp" : "tcp", f.vip, f.startMs,
+                        (f.establishedNs - trafficStartNs) / 1e6, (f.brokenNs - trafficStartNs) / 1e6, f.rs + 1, f.director,
+                        f.lastDrop < 0 ? "-" : Verdict.of(f.lastDrop).name(), f.cause.label());
+                }
             }
             for (final Clients.ArpChange c : changes)
             {

@@ -19,6 +19,11 @@ public final class DrillResult
     {
     }
 
+    /** The clients' router moved a VIP's traffic to a director (ARP reply or gratuitous ARP), ms from the start of traffic. */
+    public record VipMove(long tMs, String vip, String director)
+    {
+    }
+
     /** One sample of the time series (ms from the start of traffic). */
     public record Sample(long tMs, int active, long opened, long completed, long broken)
     {
@@ -44,6 +49,7 @@ public final class DrillResult
     /** Real servers that a fault killed (0-based). */
     public final List<Integer> deadServers = new ArrayList<>();
     public final List<Takeover> takeovers = new ArrayList<>();
+    public final List<VipMove> vipMoves = new ArrayList<>();
     /** Longest time any VIP was held by two directors at once, over the run and after the last heal (-1: no heal). */
     public double dualHoldMaxMs;
     public double dualHoldAfterHealMaxMs = -1;

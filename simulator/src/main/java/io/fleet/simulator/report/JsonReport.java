@@ -67,6 +67,14 @@ public final class JsonReport
                 .append(", \"ms\": ").append(t.ms()).append('}');
         }
         sb.append("],\n");
+        sb.append("      \"vip_moves\": [");
+        for (int i = 0; i < r.vipMoves.size(); i++)
+        {
+            final DrillResult.VipMove m = r.vipMoves.get(i);
+            sb.append(i == 0 ? "" : ", ").append("{\"t_ms\": ").append(m.tMs()).append(", \"vip\": ").append(quote(m.vip()))
+                .append(", \"director\": ").append(quote(m.director())).append('}');
+        }
+        sb.append("],\n");
         field(sb, "dual_hold_max_ms", num(r.dualHoldMaxMs));
         field(sb, "dual_hold_after_heal_max_ms", num(r.dualHoldAfterHealMaxMs));
         sb.append("      \"sync_lag_ms\": {\"p50\": ").append(num(r.syncLagP50Ms)).append(", \"p99\": ").append(num(r.syncLagP99Ms))

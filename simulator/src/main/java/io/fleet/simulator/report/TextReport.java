@@ -45,6 +45,12 @@ public final class TextReport
             r.takeovers.forEach(x -> t.append(t.length() == 0 ? "" : " ").append(x.ms()));
             return t.length() == 0 ? "-" : t.toString();
         });
+        row(sb, "VIP moves", runs, r ->
+        {
+            final StringBuilder t = new StringBuilder();
+            r.vipMoves.forEach(m -> t.append(t.length() == 0 ? "" : " ").append(m.director()).append('@').append(m.tMs()));
+            return t.length() == 0 ? "-" : t.toString();
+        });
         row(sb, "dual VIP hold max (ms)", runs, r -> String.format(Locale.ROOT, "%.0f", r.dualHoldMaxMs));
         row(sb, "  after heal (ms)", runs, r -> r.dualHoldAfterHealMaxMs < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.dualHoldAfterHealMaxMs));
         row(sb, "sync lag p50 (ms)", runs, r -> lag(r.syncLagP50Ms));
@@ -79,7 +85,7 @@ public final class TextReport
     private static void row(final StringBuilder sb, final String name, final List<DrillResult> runs,
         final java.util.function.Function<DrillResult, String> cell)
     {
-        sb.append(String.format(Locale.ROOT, "%-24s", name));
+        sb.append(String.format(Locale.ROOT, "%-32s", name));
         for (final DrillResult r : runs)
         {
             sb.append(String.format(Locale.ROOT, " %-28s", cell.apply(r)));
