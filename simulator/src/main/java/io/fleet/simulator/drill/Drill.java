@@ -532,6 +532,12 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                 live.sort(Comparator.comparingInt(d -> d.id));
                 final List<SimDirector> minority = new ArrayList<>();
                 final int size = Math.min(e.minority(), Math.max(0, (live.size() - 1) / 2));
+                // The minority always has the director carrying VIP group 0, so that the partition moves traffic.
+                final SimDirector carrier = holderOf(0);
+                if (size > 0 && carrier != null && live.remove(carrier))
+                {
+                    minority.add(carrier);
+                }
                 while (minority.size() < size)
                 {
                     minority.add(live.remove(picks.nextInt(live.size())));
@@ -692,18 +698,17 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         final SimDirector[] holder = new SimDirector[1];
         onSimAndWait(() ->
         {
+            // The holder that matters is the one the clients' router sends the VIP's traffic to; the election's own
+            // view is the fallback (the router has not followed an announcement yet).
+            final int routed = directorOfMac(clients.macOf(group));
+            holder[0] = routed > 0 && slots[routed] != null && slots[routed].alive() ? slots[routed] : null;
             drainRoles();
             for (final int id : masters().getOrDefault(group, Set.of()))
             {
-                if (slots[id] != null && slots[id].alive())
+                if (holder[0] == null && slots[id] != null && slots[id].alive())
                 {
                     holder[0] = slots[id];
                 }
-            }
-            if (holder[0] == null)
-            {
-                final int id = directorOfMac(clients.macOf(group));
-                holder[0] = id > 0 && slots[id] != null && slots[id].alive() ? slots[id] : null;
             }
         });
         return holder[0];
@@ -1225,7 +1230,11 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             else if (set.size() < 2 && since != null)
             {
                 dualSince.remove(e.group());
-                final double ms = (e.atNs() - since) / 1e6;
+                if (e.atNs() - trafficStartNs < 0)
+                {
+                    continue; // while the fleet formed, before traffic: not a figure of the drill
+                }
+                final double ms = (e.atNs() - Math.max(since, trafficStartNs)) / 1e6;
                 max = Math.max(max, ms);
                 if (lastHealNs != Long.MIN_VALUE && e.atNs() - lastHealNs > 0)
                 {
@@ -1236,7 +1245,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         final long end = System.nanoTime();
         for (final Map.Entry<Integer, Long> open : dualSince.entrySet())
         {
-            final double ms = (end - open.getValue()) / 1e6;
+            final double ms = (end - Math.max(open.getValue(), trafficStartNs)) / 1e6;
             max = Math.max(max, ms);
             if (lastHealNs != Long.MIN_VALUE)
             {
