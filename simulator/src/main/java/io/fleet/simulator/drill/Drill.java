@@ -1076,16 +1076,6 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         for (int i = 0; i < pendingTakeovers.size(); i++)
         {
             final long[] t = pendingTakeovers.get(i);
-            for (final Flow f : workload.byIndex())
-            {
-                if (f.state == Flow.BROKEN)
-                {
-                    System.err.printf(Locale.ROOT, "broken flow %d %s vip%d opened %d ms established %.0f ms broken %.0f ms rs%d via d%d "
-                        + "last drop %s cause %s%n", f.index, f.udp ? "udp" : "tcp", f.vip, f.startMs,
-                        (f.establishedNs - trafficStartNs) / 1e6, (f.brokenNs - trafficStartNs) / 1e6, f.rs + 1, f.director,
-                        f.lastDrop < 0 ? "-" : Verdict.of(f.lastDrop).name(), f.cause.label());
-                }
-            }
             for (final Clients.ArpChange c : changes)
             {
                 if (c.vip() == t[1] && c.atNs() - t[0] >= 0 && c.mac() != t[2])
@@ -1117,9 +1107,9 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             {
                 if (f.state == Flow.BROKEN)
                 {
-                    System.err.printf(Locale.ROOT, "broken flow %d %s vip%d opened %d ms established %.0f ms broken %.0f ms rs%d via d%d "
+                    System.err.printf(Locale.ROOT, "broken flow %d %s vip%d opened %d ms established %s ms broken %.0f ms rs%d via d%d "
                         + "last drop %s cause %s%n", f.index, f.udp ? "udp" : "tcp", f.vip, f.startMs,
-                        (f.establishedNs - trafficStartNs) / 1e6, (f.brokenNs - trafficStartNs) / 1e6, f.rs + 1, f.director,
+                        f.establishedNs == 0 ? "-" : Long.toString((f.establishedNs - trafficStartNs) / 1_000_000L), (f.brokenNs - trafficStartNs) / 1e6, f.rs + 1, f.director,
                         f.lastDrop < 0 ? "-" : Verdict.of(f.lastDrop).name(), f.cause.label());
                 }
             }
