@@ -178,6 +178,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     private DrillResult execute()
     {
         final long wallStart = System.nanoTime();
+        final long cpuStartNs = processCpuNs();
         long formedNs = wallStart;
         result.scenario = scenario.name();
         result.description = scenario.description();
@@ -222,6 +223,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         collect();
         result.stopMs = (System.nanoTime() - stoppingNs) / 1_000_000L;
         result.wallMs = (System.nanoTime() - wallStart) / 1_000_000L;
+        result.processCpuMs = (processCpuNs() - cpuStartNs) / 1_000_000L;
         return result;
     }
 
@@ -927,6 +929,10 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             simFailure = t;
             running = false;
         }
+        finally
+        {
+            result.simCpuMs = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000L;
+        }
     }
 
     private void drainRoles()
@@ -1184,6 +1190,12 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         result.framesLost = fabric.framesLost();
         result.framesPartitioned = fabric.framesPartitioned();
         result.framesDark = fabric.framesDark();
+    }
+
+    private static long processCpuNs()
+    {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     private static double percentile(final double[] sorted, final double p)

@@ -74,6 +74,9 @@ public final class DrillResult
     public long wallMs;
     /** Time to start the fleet and settle the election, and to stop it, in ms (real time; not traffic). */
     public long formMs;
+    /** CPU time of the simulation thread (fabric, cores, clients, servers) and of the whole process, in ms. */
+    public long simCpuMs;
+    public long processCpuMs;
     public long stopMs;
     public long trafficMs;
 

@@ -93,6 +93,7 @@ public final class JsonReport
             .append(", \"frames_partitioned\": ").append(r.framesPartitioned).append(", \"frames_dark\": ").append(r.framesDark)
             .append("},\n");
         sb.append("      \"form_ms\": ").append(r.formMs).append(", \"stop_ms\": ").append(r.stopMs).append(",\n");
+        sb.append("      \"sim_cpu_ms\": ").append(r.simCpuMs).append(", \"process_cpu_ms\": ").append(r.processCpuMs).append(",\n");
         sb.append("      \"series\": [");
         for (int i = 0; i < r.series.size(); i++)
         {

@@ -72,6 +72,8 @@ public final class TextReport
         });
         row(sb, "fabric frames", runs, r -> r.framesSent + " sent, " + r.framesLost + " lost, " + r.framesPartitioned + " cut, "
             + r.framesDark + " dark");
+        row(sb, "CPU: sim thread / all (s)", runs, r -> String.format(Locale.ROOT, "%.1f / %.1f", r.simCpuMs / 1000.0,
+            r.processCpuMs / 1000.0));
         row(sb, "wall time (s)", runs, r -> String.format(Locale.ROOT, "%.1f (form %.1f, stop %.1f)", r.wallMs / 1000.0,
             r.formMs / 1000.0, r.stopMs / 1000.0));
         return sb.toString();
