@@ -578,7 +578,6 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                             seeds.add(d.clusterPort);
                         }
                     }
-                    noteTakeoverCandidates(List.of(), fault.label() + " d" + id);
                     startDirector(id, seeds);
                     joined.add("d" + id);
                 }

@@ -28,7 +28,6 @@ final class ServerFarm
     private final Workload workload;
     private final int[] vips;
     private final long routerMac;
-    private final int count;
     private final int[] ports;
     private final LongHashSet[] known;
     private final boolean[] dead;
@@ -46,7 +45,6 @@ final class ServerFarm
     {
         this.fabric = fabric;
         this.workload = workload;
-        this.count = count;
         this.vips = vips;
         this.routerMac = routerMac;
         this.directorOfMac = directorOfMac;
@@ -73,16 +71,6 @@ final class ServerFarm
         return MAC_BASE + rs + 1;
     }
 
-    int count()
-    {
-        return count;
-    }
-
-    int port(final int rs)
-    {
-        return ports[rs];
-    }
-
     void kill(final int rs)
     {
         dead[rs] = true;
@@ -91,12 +79,6 @@ final class ServerFarm
     boolean dead(final int rs)
     {
         return dead[rs];
-    }
-
-    /** Flows a server holds open now. */
-    int open(final int rs)
-    {
-        return known[rs].size();
     }
 
     private void onFrame(final int rs, final byte[] frame, final long now)

@@ -397,14 +397,4 @@ final class SimDirector implements FabricHost
             // best effort at the end of a run
         }
     }
-
-    long syncOffered()
-    {
-        return bridge == null ? 0 : bridge.offered();
-    }
-
-    long remoteApplied()
-    {
-        return core.counters().remoteRecordsApplied();
-    }
 }
