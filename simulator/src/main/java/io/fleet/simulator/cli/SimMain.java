@@ -10,10 +10,10 @@ import java.util.concurrent.Callable;
     name = "fleet sim",
     mixinStandardHelpOptions = true,
     description = "Run Fleet's real scheduler and forwarding code offline: what-ifs, replays, drills.",
-    subcommands = {SchedCommand.class, ReplayCommand.class, SimMain.Drill.class})
+    subcommands = {SchedCommand.class, ReplayCommand.class, DrillCommand.class})
 public final class SimMain implements Callable<Integer>
 {
-    /** Exit code for bad arguments and for commands that are not delivered yet. */
+    /** Exit code for bad arguments. */
     static final int EXIT_USAGE = 2;
 
     public static void main(final String[] args)
@@ -46,23 +46,5 @@ public final class SimMain implements Callable<Integer>
     {
         CommandLine.usage(this, System.err);
         return EXIT_USAGE;
-    }
-
-    /** Issue: simulator drills. Says so instead of pretending. */
-    @Command(name = "drill", description = "Failover drills at fleet scale (not available yet).")
-    static final class Drill implements Callable<Integer>
-    {
-        @CommandLine.Unmatched
-        java.util.List<String> ignored;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call()
-        {
-            spec.commandLine().getErr().println("fleet sim drill: not available yet (the simulator issue delivers it)");
-            return EXIT_USAGE;
-        }
     }
 }

@@ -95,9 +95,14 @@ class SchedCommandTest
     }
 
     @Test
-    void undeliveredSubcommandsShouldSaySoAndExit2()
+    void drillShouldRefuseBadScenariosAndKnobsWithExit2()
     {
-        assertThat(run("drill", "--scenario", "kill-holder")).isEqualTo(2);
-        assertThat(err.toString()).contains("not available yet");
+        assertThat(run("drill", "--scenario", "no-such-drill")).isEqualTo(2);
+        assertThat(err.toString()).contains("no-such-drill").contains("neither a built-in").contains("kill-holder");
+        assertThat(run("drill", "--scenario", "kill-holder", "--directors", "0", "--method", "nat")).isEqualTo(2);
+        assertThat(err.toString()).contains("directors: 0 is not in").contains("method: 'nat' is not simulated");
+        assertThat(run("drill", "--scenario", "kill-holder", "--duration", "soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("duration");
+        assertThat(out.toString()).isEmpty();
     }
 }

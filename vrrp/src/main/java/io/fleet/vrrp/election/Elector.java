@@ -83,6 +83,16 @@ public final class Elector
             throw new IllegalArgumentException("view of " + newView.self() + " given to elector of " + self);
         }
         final boolean first = view == null;
+        // Back from the minority side of a partition (or from being downed): the majority kept holding the groups
+        // meanwhile, so this director comes back as a newcomer, as on its first view. Otherwise it would be the only
+        // stable node it knows (the others' reachability just restarted) and take every group it has no holder for,
+        // while the majority's holders keep them: two holders until the hysteresis time has passed.
+        final boolean returning = !first && !view.selfMayHold() && newView.selfMayHold();
+        if (returning)
+        {
+            stable.remove(self);
+            reachableSinceNs.remove(self);
+        }
         for (final String node : newView.members())
         {
             if (newView.isReachable(node))
@@ -90,10 +100,10 @@ public final class Elector
                 if (!reachableSinceNs.containsKey(node))
                 {
                     reachableSinceNs.put(node, nowNs);
-                    if (first && !node.equals(self))
-                    {
-                        stable.add(node);
-                    }
+                }
+                if ((first || returning) && !node.equals(self))
+                {
+                    stable.add(node);
                 }
             }
         }

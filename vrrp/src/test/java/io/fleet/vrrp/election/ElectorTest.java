@@ -245,6 +245,58 @@ class ElectorTest
     }
 
     @Test
+    void shouldComeBackFromTheMinorityAsANewcomerWithoutTakingWhatTheMajorityHolds()
+    {
+        // Found by the simulator's partition drill: after the heal, the returning director was the only stable node
+        // it knew and took every group at once while the majority's holders kept them (two holders for ~1 s).
+        final List<VipGroup> groups = new ArrayList<>();
+        for (int g = 0; g < 8; g++)
+        {
+            groups.add(VipGroup.of("g" + g, 100, "10.200.0." + (100 + g)));
+        }
+        final Map<String, Elector> electors = new HashMap<>();
+        for (final String self : ABC)
+        {
+            final Elector e = new Elector(self, groups, STABLE_AFTER_NS);
+            e.onView(view(self, ABC), 0);
+            e.onTime(T0);
+            electors.put(self, e);
+        }
+        electors.get("a").onView(view("a", ABC, "b", "c"), T0 + MS);
+        electors.get("b").onView(view("b", ABC, "a"), T0 + MS);
+        electors.get("c").onView(view("c", ABC, "a"), T0 + MS);
+        assertThat(electors.get("a").held()).as("the minority holds nothing").isEmpty();
+
+        final long healNs = T0 + 500 * MS;
+        for (final String self : ABC)
+        {
+            electors.get(self).onView(view(self, ABC), healNs);
+        }
+        for (long now = healNs; now <= healNs + 2 * STABLE_AFTER_NS; now += 100 * MS)
+        {
+            for (final Elector e : electors.values())
+            {
+                e.onTime(now);
+            }
+            for (final VipGroup g : groups)
+            {
+                int masters = 0;
+                for (final Elector e : electors.values())
+                {
+                    masters += e.role(g.name()) == Role.MASTER ? 1 : 0;
+                }
+                assertThat(masters).as("holders of %s at %d ms after the heal", g.name(), (now - healNs) / MS).isEqualTo(1);
+            }
+        }
+        for (final VipGroup g : groups)
+        {
+            final String expected = Election.holder(g, view("a", ABC), HealthView.ALL_HEALTHY);
+            assertThat(electors.get("a").holder(g.name())).as("%s settles where rendezvous puts it", g.name()).isEqualTo(expected);
+        }
+        assertThat(electors.get("a").held()).as("a takes its share back once stable").isNotEmpty();
+    }
+
+    @Test
     void shouldKeepTheVipsOnTheHalfWithTheOldestMemberWhenSplitEvenly()
     {
         final List<String> four = List.of("a", "b", "c", "d");
