@@ -248,52 +248,6 @@ public final class ConnectionReplica
         return next;
     }
 
-    /**
-     * This state with {@code entries[from, to)} merged in, as merging a delta holding them would give, but with no
-     * delta and no lineage kept: the replicator owns its state and streams deltas itself, so nothing may pin older
-     * states. Entries that win (newer than what this state held, and not dead under its horizon) are appended to
-     * {@code winners}, which is how remote changes reach the worker without diffing.
-     */
-    ConnectionReplica applied(
-        final Entry[] batch, final int from, final int to, final java.util.List<Entry> winners)
-    {
-        HashMap<ByteKey, Entry> map = entries;
-        for (int i = from; i < to; i++)
-        {
-            final Entry e = batch[i];
-            if (e.deadAt(horizonMs, maxLifetimeMs))
-            {
-                continue;
-            }
-            final Option<Entry> current = map.get(e.key);
-            if (current.isEmpty() || e.supersedes(current.get()))
-            {
-                map = map.updated(e.key, e);
-                if (winners != null)
-                {
-                    winners.add(e);
-                }
-            }
-        }
-        return map == entries ? this : new ConnectionReplica(map, horizonMs, maxLifetimeMs, false, null);
-    }
-
-    /** {@link #prune} without delta or lineage (see {@link #applied}). */
-    ConnectionReplica prunedTo(final long newHorizonMs)
-    {
-        final ConnectionReplica p = prune(newHorizonMs);
-        return new ConnectionReplica(p.entries, p.horizonMs, maxLifetimeMs, false, null);
-    }
-
-    /** Calls {@code action} for every version held, tombstones and not yet removed dead versions included. */
-    void forEachEntry(final Consumer<Entry> action)
-    {
-        for (final Iterator<Entry> it = entries.valuesIterator(); it.hasNext(); )
-        {
-            action.accept(it.next());
-        }
-    }
-
     @Override
     public ConnectionReplica mergeData(final ConnectionReplica that)
     {

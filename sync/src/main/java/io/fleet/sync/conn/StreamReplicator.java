@@ -19,8 +19,8 @@ import org.slf4j.Logger;
  * with an injected clock and transport).
  *
  * <ul>
- *   <li><b>Hot path.</b> {@link #flush} stamps queued local records with the hybrid logical clock, applies them to
- *   the local {@link ConnectionReplica} buckets and sends them as one {@link StreamMessage.Batch} (compact
+ *   <li><b>Hot path.</b> {@link #flush} stamps queued local records with the hybrid logical clock, joins them into
+ *   the local buckets of the {@link ConnectionReplica} CRDT ({@link ConnectionTable}) and sends them as one {@link StreamMessage.Batch} (compact
  *   {@link DeltaCodec} bytes, numbered per incarnation) to every peer. A receiver merges the batch (LWW by clock
  *   and node, as the CRDT's merge) and hands the versions that won to the worker.</li>
  *   <li><b>Gaps.</b> A receiver expects each writer's batches in sequence (Artery keeps the order between two
@@ -105,7 +105,7 @@ final class StreamReplicator
     private final CompletableFuture<Void> caughtUp;
     private final Logger log;
     private final HybridLogicalClock clock = new HybridLogicalClock();
-    private final ConnectionReplica[] buckets;
+    private final ConnectionTable[] buckets;
     private final LinkedHashSet<String> peers = new LinkedHashSet<>();
     private final ArrayDeque<StreamMessage.Batch> retransmitBuffer = new ArrayDeque<>();
     private final HashMap<Integer, Inbound> inbound = new HashMap<>();
@@ -134,10 +134,10 @@ final class StreamReplicator
         this.clockMs = clockMs;
         this.caughtUp = caughtUp;
         this.log = log;
-        this.buckets = new ConnectionReplica[settings.buckets()];
+        this.buckets = new ConnectionTable[settings.buckets()];
         for (int i = 0; i < buckets.length; i++)
         {
-            buckets[i] = ConnectionReplica.empty(settings.maxLifetimeMs());
+            buckets[i] = new ConnectionTable(settings.maxLifetimeMs());
         }
         this.drained = new ConnectionReplica.Entry[Math.min(settings.batchMax(), 1024)];
     }
@@ -265,8 +265,7 @@ final class StreamReplicator
         }
         for (int i = 0; i < n; i++)
         {
-            final int b = drained[i].key().bucket(buckets.length);
-            buckets[b] = buckets[b].applied(drained, i, i + 1, null);
+            buckets[drained[i].key().bucket(buckets.length)].join(drained[i]);
         }
         final StreamMessage.Batch batch = new StreamMessage.Batch(nodeId, self, ++lastSeq, DeltaCodec.encode(drained, 0, n));
         java.util.Arrays.fill(drained, 0, n, null);
@@ -471,7 +470,7 @@ final class StreamReplicator
         final ConnectionReplica.Entry[] chunk = new ConnectionReplica.Entry[settings.chunkEntries()];
         int n = 0;
         int chunks = 0;
-        for (final ConnectionReplica bucket : buckets)
+        for (final ConnectionTable bucket : buckets)
         {
             for (final ConnectionReplica.Entry e : bucket.canonicalByVersion())
             {
@@ -502,14 +501,16 @@ final class StreamReplicator
         {
             final ConnectionReplica.Entry e = entries[i];
             maxHlc = Math.max(maxHlc, e.hlc());
-            final int b = e.key().bucket(buckets.length);
-            buckets[b] = buckets[b].applied(entries, i, i + 1, winners);
+            if (buckets[e.key().bucket(buckets.length)].join(e))
+            {
+                winners.add(e);
+            }
         }
         clock.observe(maxHlc);
         for (int i = 0; i < winners.size(); i++)
         {
             final ConnectionReplica.Entry e = winners.get(i);
-            final ConnectionReplica bucket = buckets[e.key().bucket(buckets.length)];
+            final ConnectionTable bucket = buckets[e.key().bucket(buckets.length)];
             // Never hand over what is expired (here or under the horizon), a tombstone, or this node's own write.
             if (e.node() == nodeId || e.tombstone() || e.expiryMs() - Math.max(nowMs, bucket.horizonMs()) <= 0)
             {
@@ -557,7 +558,7 @@ final class StreamReplicator
             throw new IllegalArgumentException("digest of bucket " + d.bucket() + " with " + d.segments().length +
                 " segments (this node: " + buckets.length + " buckets, " + SEGMENTS + " segments)");
         }
-        final ConnectionReplica bucket = buckets[d.bucket()];
+        final ConnectionTable bucket = buckets[d.bucket()];
         if (bucket.horizonMs() > d.horizonMs())
         {
             // The sender has not pruned this far yet; its next round will compare like with like.
@@ -589,7 +590,7 @@ final class StreamReplicator
         applyRemote(DeltaCodec.decode(r.entries()));
         if (r.answer())
         {
-            final ConnectionReplica bucket = buckets[r.bucket()];
+            final ConnectionTable bucket = buckets[r.bucket()];
             transport.send(r.replyTo(), new StreamMessage.Repair(nodeId, self, r.bucket(), r.cutHlc(), r.horizonMs(),
                 r.segmentMask(), false, segmentEntries(bucket, r.segmentMask(), r.cutHlc(),
                 Math.max(r.horizonMs(), bucket.horizonMs()))));
@@ -620,10 +621,10 @@ final class StreamReplicator
     }
 
     /** Additive hashes per segment of the versions older than {@code cutHlc} and not dead under the horizon. */
-    static long[] digest(final ConnectionReplica bucket, final long cutHlc, final long horizonMs)
+    static long[] digest(final ConnectionTable bucket, final long cutHlc, final long horizonMs)
     {
         final long[] segments = new long[SEGMENTS];
-        bucket.forEachEntry(e ->
+        bucket.forEach(e ->
         {
             if (e.hlc() < cutHlc && !e.deadAt(horizonMs, bucket.maxLifetimeMs()))
             {
@@ -647,10 +648,10 @@ final class StreamReplicator
     }
 
     private static byte[] segmentEntries(
-        final ConnectionReplica bucket, final long mask, final long cutHlc, final long horizonMs)
+        final ConnectionTable bucket, final long mask, final long cutHlc, final long horizonMs)
     {
         final List<ConnectionReplica.Entry> out = new ArrayList<>();
-        bucket.forEachEntry(e ->
+        bucket.forEach(e ->
         {
             if (e.hlc() < cutHlc && !e.deadAt(horizonMs, bucket.maxLifetimeMs()) && (mask & (1L << segment(e))) != 0)
             {
@@ -706,10 +707,7 @@ final class StreamReplicator
         final long horizonMs = clockMs.getAsLong() / step * step;
         final int b = pruneCursor;
         pruneCursor = (pruneCursor + 1) % buckets.length;
-        if (buckets[b].horizonMs() < horizonMs)
-        {
-            buckets[b] = buckets[b].prunedTo(horizonMs);
-        }
+        buckets[b].prune(horizonMs);
     }
 
     /** Every live record held. */
@@ -717,15 +715,15 @@ final class StreamReplicator
     {
         final Map<ByteKey, ConnectionReplica.Entry> all = new HashMap<>();
         final long nowMs = clockMs.getAsLong();
-        for (final ConnectionReplica r : buckets)
+        for (final ConnectionTable t : buckets)
         {
-            r.forEachLive(nowMs, e -> all.put(e.key(), e));
+            t.forEachLive(nowMs, e -> all.put(e.key(), e));
         }
         return all;
     }
 
-    /** The bucket replicas, for tests that compare whole states. */
-    ConnectionReplica bucket(final int b)
+    /** One bucket of the table, for tests. */
+    ConnectionTable bucket(final int b)
     {
         return buckets[b];
     }

@@ -23,10 +23,10 @@ import io.fleet.sync.testkit.TestNodes;
  * drainer offers new established DR connections at a fixed rate with scheduled send times (no coordinated
  * omission); nodes B and C record, per record, the time from its scheduled send to its hand-over to their
  * worker. Wire bytes are TCP payload bytes of every socket between the three nodes (from {@code ss -ti}),
- * heartbeats and gossip included.
+ * heartbeats, gossip, digests and acks included.
  *
  * <pre>
- * java -cp ... io.fleet.sync.bench.SyncBenchmark [ratePerSecond=100000] [seconds=10] [ttlSeconds=900] [gossipInterval="1 s"]
+ * java -cp ... io.fleet.sync.bench.SyncBenchmark [ratePerSecond=100000] [seconds=10] [ttlSeconds=900] ["extra HOCON"]
  * </pre>
  */
 public final class SyncBenchmark
@@ -40,7 +40,7 @@ public final class SyncBenchmark
         final int rate = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         final int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         final int ttlSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 900;
-        final String gossipInterval = args.length > 3 ? args[3] : "1 s";
+        final String extraConfig = args.length > 3 ? args[3] : "";
         final int total = rate * seconds;
         final String host = "127.0.0.1";
         final int[] ports = {TestNodes.freePort(host), TestNodes.freePort(host), TestNodes.freePort(host)};
@@ -58,7 +58,7 @@ public final class SyncBenchmark
                 final ClusterNode node = ClusterNode.start(TestNodes.config(host, ports[i], seeds,
                     Files.createTempDirectory("fleet-bench")).withFallback(com.typesafe.config.ConfigFactory.parseString(
                     "pekko.loglevel = WARNING\nfleet.sync.failure-detector.acceptable-heartbeat-pause = 3 s\n" +
-                    "fleet.sync.replicator.gossip-interval = " + gossipInterval)));
+                    extraConfig)));
                 nodes.add(node);
                 final boolean writer = i == 0;
                 replications.add(ConnectionReplication.start(node, (key, record, expiryMs) ->
@@ -131,6 +131,15 @@ public final class SyncBenchmark
                 h.getMaxValue() / 1e6);
             System.out.printf("wire bytes          %,d total between the 3 nodes = %.1f B per connection per peer%n",
                 bytes, bytes / 2.0 / total);
+            final var s = a.stats();
+            System.out.printf("writer              %,d batches, %.1f B/record encoded, %d state transfers sent%n",
+                s.batchesSent(), s.batchBytesSent() / (double)Math.max(1, s.flushed()), s.stateTransfersSent());
+            for (int i = 1; i < 3; i++)
+            {
+                final var p = replications.get(i).stats();
+                System.out.printf("peer %d              %,d batches received, %d resyncs, %d repairs, %d duplicates%n",
+                    i, p.batchesReceived(), p.resyncs(), p.repairs(), p.duplicates());
+            }
         }
         finally
         {

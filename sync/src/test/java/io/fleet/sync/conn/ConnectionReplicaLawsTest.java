@@ -111,41 +111,4 @@ class ConnectionReplicaLawsTest
         assertThat(pruned.mergeData(ConnectionReplica.empty(ReplicaArbitraries.LIFETIME_MS).mergeData(a)).canonical())
             .isEqualTo(pruned.canonical());
     }
-
-    /** The stream path: applying a batch entry by entry means merging it as a delta, and reports what won. */
-    @Property(tries = 500)
-    void applyingABatchShouldEqualMergingItAsADelta(
-        @ForAll("replica") final ConnectionReplica a, @ForAll("batch") final List<ConnectionReplica.Entry> batch)
-    {
-        final ConnectionReplica.Entry[] entries = batch.toArray(new ConnectionReplica.Entry[0]);
-        final List<ConnectionReplica.Entry> winners = new java.util.ArrayList<>();
-        ConnectionReplica applied = a;
-        for (int i = 0; i < entries.length; i++)
-        {
-            applied = applied.applied(entries, i, i + 1, winners);
-        }
-        final ConnectionReplica delta = ConnectionReplica.empty(ReplicaArbitraries.LIFETIME_MS)
-            .withLocal(entries, entries.length).deltaData().orElseThrow();
-
-        assertThat(applied.canonical()).isEqualTo(a.mergeDeltaData(delta).canonical());
-        assertThat(a.applied(entries, 0, entries.length, null).canonical()).isEqualTo(applied.canonical());
-        // What the worker is handed: every version that ends up held was reported as a winner when it came in.
-        for (final ConnectionReplica.Entry held : applied.canonical().values())
-        {
-            final ConnectionReplica.Entry before = a.entry(held.key());
-            if (before == null || before.hlc() != held.hlc() || before.node() != held.node())
-            {
-                assertThat(winners).anyMatch(w -> w.key().equals(held.key()) && w.hlc() == held.hlc() &&
-                    w.node() == held.node());
-            }
-        }
-    }
-
-    @Property(tries = 300)
-    void pruningWithoutHistoryShouldMeanThePrunedState(
-        @ForAll("replica") final ConnectionReplica a, @ForAll("replica") final ConnectionReplica b)
-    {
-        assertThat(a.prunedTo(b.horizonMs()).canonical()).isEqualTo(a.prune(b.horizonMs()).canonical());
-        assertThat(a.prunedTo(b.horizonMs()).deltaData()).isEmpty();
-    }
 }
