@@ -34,6 +34,8 @@ import io.fleet.sync.cluster.MembershipWatcher;
 public final class ClusterNode implements AutoCloseable
 {
     private static final String REPLICATOR_PATH = "/system/ddataReplicator";
+    /** Path of the connection replicator ({@code ConnectionReplication}), whose batches take the large stream. */
+    private static final String CONNECTIONS_PATH = "/system/fleetConnections";
 
     private final ActorSystem<Void> system;
     private final Config syncConfig;
@@ -88,9 +90,10 @@ public final class ClusterNode implements AutoCloseable
             sync.getValue("artery.maximum-large-frame-size")});
         kv.add(new Object[]{"pekko.remote.artery.advanced.large-buffer-pool-size",
             sync.getValue("artery.large-buffer-pool-size")});
-        // Delta propagation carries every bucket's delta of a round in one message: give it the large stream so
-        // that it never delays heartbeats and is never discarded for size.
-        kv.add(new Object[]{"pekko.remote.artery.large-message-destinations", List.of(REPLICATOR_PATH)});
+        // Delta propagation carries every bucket's delta of a round in one message, and the connection stream carries
+        // batches of up to batch-max records and state-transfer chunks: give both the large stream (its own TCP
+        // connection) so that they never delay heartbeats and are never discarded for size.
+        kv.add(new Object[]{"pekko.remote.artery.large-message-destinations", List.of(REPLICATOR_PATH, CONNECTIONS_PATH)});
         if (tls)
         {
             final String p = "pekko.remote.artery.ssl.config-ssl-engine.";
@@ -148,7 +151,7 @@ public final class ClusterNode implements AutoCloseable
     }
 
     /** A stable 32-bit id for this incarnation (address and uid): the writer id of replicated versions. */
-    static int nodeIdOf(final UniqueAddress ua)
+    public static int nodeIdOf(final UniqueAddress ua)
     {
         final long h = ua.address().toString().hashCode() * 0x9E3779B97F4A7C15L + ua.longUid();
         return (int)(h ^ (h >>> 32));

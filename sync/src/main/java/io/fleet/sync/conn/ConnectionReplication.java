@@ -15,8 +15,9 @@ import io.fleet.sync.ClusterNode;
 
 /**
  * The replicated connection table of one director: drainers {@link #offer} connection events, the
- * {@link SyncPolicy} decides, accepted records travel as CRDT deltas over Distributed Data, and records other
- * directors write come back through the {@link RemoteConnectionListener}. A director must wait for
+ * {@link SyncPolicy} decides, accepted records travel as batched CRDT deltas streamed directly to every other
+ * director (see {@link StreamReplicator}), and records other directors write come back through the
+ * {@link RemoteConnectionListener}. A director must wait for
  * {@link #caughtUp()} before it takes any VIP, so that it holds the live state of the fleet first.
  */
 public final class ConnectionReplication implements ConnectionSync
@@ -27,6 +28,7 @@ public final class ConnectionReplication implements ConnectionSync
     private final ConnectionStats stats = new ConnectionStats();
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private final ActorRef<ConnectionReplicator.Command> actor;
+    private final int batchMax;
 
     private ConnectionReplication(
         final ClusterNode node, final RemoteConnectionListener listener, final LongSupplier clockMs,
@@ -36,10 +38,14 @@ public final class ConnectionReplication implements ConnectionSync
         this.clockMs = clockMs;
         this.policy = new SyncPolicy(c.getDouble("refresh-fraction"));
         this.queue = new PendingQueue(c.getInt("queue-capacity"));
+        this.batchMax = c.getInt("batch-max");
+        final StreamReplicator.Settings stream = new StreamReplicator.Settings(
+            c.getInt("buckets"), batchMax, c.getInt("chunk-entries"), c.getBytes("retransmit-buffer"),
+            c.getDuration("prune-interval").toMillis(), c.getDuration("max-record-lifetime").toMillis(),
+            c.getDuration("anti-entropy-settle").toMillis(), c.getDuration("catch-up-timeout").toMillis());
         final ConnectionReplicator.Settings settings = new ConnectionReplicator.Settings(
-            node.nodeId(), c.getInt("buckets"), c.getDuration("flush-interval"), c.getInt("batch-max"),
-            c.getDuration("poll-interval"), c.getDuration("prune-interval"),
-            c.getDuration("max-record-lifetime").toMillis(), c.getDuration("catch-up-timeout"));
+            node.nodeId(), c.getDuration("flush-interval"), c.getDuration("anti-entropy-interval"),
+            c.getDuration("prune-interval"), c.getDuration("catch-up-timeout"), stream);
         this.actor = node.system().systemActorOf(
             ConnectionReplicator.create(settings, queue, listener, caughtUp, clockMs, stats), name, Props.empty());
     }
@@ -84,6 +90,11 @@ public final class ConnectionReplication implements ConnectionSync
             stats.addQueueFull();
             return false;
         }
+        if (queue.size() == batchMax)
+        {
+            // A full batch goes now rather than at the next flush tick (once per batchMax records queued).
+            actor.tell(ConnectionReplicator.Flush.INSTANCE);
+        }
         return true;
     }
 
@@ -103,13 +114,16 @@ public final class ConnectionReplication implements ConnectionSync
         return policy;
     }
 
-    /** Completes once every bucket has been read from a majority of the fleet and handed to the listener. */
+    /**
+     * Completes once the whole state of a majority of the members Up when this node became Up (itself included)
+     * has been received and handed to the listener.
+     */
     public CompletionStage<Void> caughtUp()
     {
         return caughtUp;
     }
 
-    /** Every live record this node holds (as of the last poll), for tests and {@code fleet adm -c}. */
+    /** Every live record this node holds, for tests and {@code fleet adm -c}. */
     public CompletionStage<Map<ByteKey, ConnectionReplica.Entry>> liveRecords()
     {
         final CompletableFuture<Map<ByteKey, ConnectionReplica.Entry>> reply = new CompletableFuture<>();

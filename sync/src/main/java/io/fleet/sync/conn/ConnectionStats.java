@@ -10,18 +10,127 @@ public final class ConnectionStats
     private final LongAdder queueFull = new LongAdder();
     private final LongAdder flushed = new LongAdder();
     private final LongAdder delivered = new LongAdder();
-    private final LongAdder fullDiffs = new LongAdder();
-    private final LongAdder updateFailures = new LongAdder();
+    private final LongAdder stateTransfersReceived = new LongAdder();
+    private final LongAdder stateTransfersSent = new LongAdder();
+    private final LongAdder batchesSent = new LongAdder();
+    private final LongAdder batchBytesSent = new LongAdder();
+    private final LongAdder batchesReceived = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder resyncs = new LongAdder();
+    private final LongAdder retransmissions = new LongAdder();
+    private final LongAdder incompleteTransfers = new LongAdder();
+    private final LongAdder repairs = new LongAdder();
+    private final LongAdder refused = new LongAdder();
 
-    void addUpdateFailure()
+    void addBatchSent(final int bytes)
     {
-        updateFailures.increment();
+        batchesSent.increment();
+        batchBytesSent.add(bytes);
     }
 
-    /** Local updates the replicator did not apply (only while it stops). */
-    public long updateFailures()
+    void addBatchReceived()
     {
-        return updateFailures.sum();
+        batchesReceived.increment();
+    }
+
+    void addDuplicate()
+    {
+        duplicates.increment();
+    }
+
+    void addResync()
+    {
+        resyncs.increment();
+    }
+
+    void addRetransmission()
+    {
+        retransmissions.increment();
+    }
+
+    void addStateTransferSent()
+    {
+        stateTransfersSent.increment();
+    }
+
+    void addStateTransferReceived()
+    {
+        stateTransfersReceived.increment();
+    }
+
+    void addIncompleteTransfer()
+    {
+        incompleteTransfers.increment();
+    }
+
+    void addRepair()
+    {
+        repairs.increment();
+    }
+
+    void addRefused()
+    {
+        refused.increment();
+    }
+
+    /** Batches of local writes sent (each to every peer). */
+    public long batchesSent()
+    {
+        return batchesSent.sum();
+    }
+
+    /** Encoded bytes of those batches (once, not per peer): bytes per record = this / {@link #flushed()}. */
+    public long batchBytesSent()
+    {
+        return batchBytesSent.sum();
+    }
+
+    /** Batches received from other writers. */
+    public long batchesReceived()
+    {
+        return batchesReceived.sum();
+    }
+
+    /** Batches received again (after a retransmission) and skipped. */
+    public long duplicates()
+    {
+        return duplicates.sum();
+    }
+
+    /** Gaps seen in another writer's batches, each answered by a retransmission or a state transfer. */
+    public long resyncs()
+    {
+        return resyncs.sum();
+    }
+
+    /** Resyncs this node answered from its retransmit buffer. */
+    public long retransmissions()
+    {
+        return retransmissions.sum();
+    }
+
+    /** Whole-state transfers this node sent (catch-up of a peer, or a resync its buffer could not serve). */
+    public long stateTransfersSent()
+    {
+        return stateTransfersSent.sum();
+    }
+
+    /** Retransmissions or state transfers that ended with something missing, and were asked for again. */
+    public long incompleteTransfers()
+    {
+        return incompleteTransfers.sum();
+    }
+
+    /** Anti-entropy digests that differed from this node's state and started a repair. */
+    public long repairs()
+    {
+        return repairs.sum();
+    }
+
+    /** Messages refused as malformed (each logged). */
+    public long refused()
+    {
+        return refused.sum();
     }
 
     void addOffered(final boolean replicate)
@@ -48,10 +157,6 @@ public final class ConnectionStats
         delivered.increment();
     }
 
-    void addFullDiff()
-    {
-        fullDiffs.increment();
-    }
 
     /** Events offered by drainers. */
     public long offered()
@@ -83,9 +188,15 @@ public final class ConnectionStats
         return delivered.sum();
     }
 
-    /** Times a bucket had to be diffed in full (after full-state gossip or catch-up) instead of by lineage. */
+    /** Whole-state transfers received (catch-up, or a resync the writer's buffer could not serve). */
+    public long stateTransfersReceived()
+    {
+        return stateTransfersReceived.sum();
+    }
+
+    /** Same as {@link #stateTransfersReceived()} (the name from the Distributed Data version, kept for callers). */
     public long fullDiffs()
     {
-        return fullDiffs.sum();
+        return stateTransfersReceived();
     }
 }

@@ -23,10 +23,10 @@ import io.fleet.sync.testkit.TestNodes;
  * drainer offers new established DR connections at a fixed rate with scheduled send times (no coordinated
  * omission); nodes B and C record, per record, the time from its scheduled send to its hand-over to their
  * worker. Wire bytes are TCP payload bytes of every socket between the three nodes (from {@code ss -ti}),
- * heartbeats and gossip included.
+ * heartbeats, gossip, digests and acks included.
  *
  * <pre>
- * java -cp ... io.fleet.sync.bench.SyncBenchmark [ratePerSecond=100000] [seconds=10] [ttlSeconds=900] [gossipInterval="1 s"]
+ * java -cp ... io.fleet.sync.bench.SyncBenchmark [ratePerSecond=100000] [seconds=10] [ttlSeconds=900] ["extra HOCON"]
  * </pre>
  */
 public final class SyncBenchmark
@@ -40,7 +40,7 @@ public final class SyncBenchmark
         final int rate = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         final int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         final int ttlSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 900;
-        final String gossipInterval = args.length > 3 ? args[3] : "1 s";
+        final String extraConfig = args.length > 3 ? args[3] : "";
         final int total = rate * seconds;
         final String host = "127.0.0.1";
         final int[] ports = {TestNodes.freePort(host), TestNodes.freePort(host), TestNodes.freePort(host)};
@@ -58,7 +58,7 @@ public final class SyncBenchmark
                 final ClusterNode node = ClusterNode.start(TestNodes.config(host, ports[i], seeds,
                     Files.createTempDirectory("fleet-bench")).withFallback(com.typesafe.config.ConfigFactory.parseString(
                     "pekko.loglevel = WARNING\nfleet.sync.failure-detector.acceptable-heartbeat-pause = 3 s\n" +
-                    "fleet.sync.replicator.gossip-interval = " + gossipInterval)));
+                    extraConfig)));
                 nodes.add(node);
                 final boolean writer = i == 0;
                 replications.add(ConnectionReplication.start(node, (key, record, expiryMs) ->
@@ -81,6 +81,8 @@ public final class SyncBenchmark
             }
             Thread.sleep(2000);
             final long bytesBefore = WireBytes.between(ports);
+            final long cpuBeforeNs = processCpuNs();
+            final long gcBeforeMs = gcMs();
 
             final ConnectionChange change = new ConnectionChange().protocol(ConnectionChange.TCP)
                 .state(ConnectionState.ESTABLISHED).stateChanged(true).keepsMapping(false).packetsIn(3).packetsOut(2);
@@ -95,7 +97,8 @@ public final class SyncBenchmark
                 scheduledNs[n] = atNs;
                 while (System.nanoTime() - atNs < 0)
                 {
-                    LockSupport.parkNanos(20_000);
+                    // Coarse waits keep the loop's own CPU low; latency counts from the scheduled time anyway.
+                    LockSupport.parkNanos(200_000);
                 }
                 // Client address and port carry the record number, so receivers find its scheduled time.
                 key[5] = (byte)(n >>> 24);
@@ -119,6 +122,9 @@ public final class SyncBenchmark
             final long doneNs = System.nanoTime() - startNs;
             Thread.sleep(1000);
             final long bytes = WireBytes.between(ports) - bytesBefore;
+            final long cpuNs = processCpuNs() - cpuBeforeNs;
+            final long mainCpuNs = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            final long gcMs = gcMs() - gcBeforeMs;
 
             final Histogram h = latency.getIntervalHistogram();
             System.out.printf("rate offered        %,d conn/s for %d s (%,d connections, achieved %,.0f/s, %d refused by full queue)%n",
@@ -129,8 +135,37 @@ public final class SyncBenchmark
             System.out.printf("visibility latency  p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
                 h.getMaxValue() / 1e6);
-            System.out.printf("wire bytes          %,d total between the 3 nodes = %.1f B per connection per peer%n",
-                bytes, bytes / 2.0 / total);
+            System.out.printf("wire bytes          %,d total between the 3 nodes = %.1f B per replicated connection per peer%n",
+                bytes, bytes / 2.0 / Math.max(1, total - dropped));
+            // Independent of how loaded the machine is: what one replicated connection costs all three nodes
+            // (writer, both peers, Artery, and this benchmark's own rate loop and histogram), in CPU time.
+            System.out.printf("cpu                 %.1f s process CPU (%.1f us per connection, all 3 nodes), GC %d ms;" +
+                " of it the rate loop (main thread, whole run) %.1f s%n",
+                cpuNs / 1e9, cpuNs / 1e3 / total, gcMs, mainCpuNs / 1e9);
+            if (Boolean.getBoolean("fleet.bench.threads"))
+            {
+                final var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                final java.util.Map<String, Long> byPool = new java.util.TreeMap<>();
+                for (final long id : threads.getAllThreadIds())
+                {
+                    final var info = threads.getThreadInfo(id);
+                    final long t = threads.getThreadCpuTime(id);
+                    if (info != null && t > 0)
+                    {
+                        byPool.merge(info.getThreadName().replaceAll("[0-9]+", "N"), t, Long::sum);
+                    }
+                }
+                byPool.forEach((name, t) -> System.out.printf("  thread cpu %6.2f s  %s%n", t / 1e9, name));
+            }
+            final var s = a.stats();
+            System.out.printf("writer              %,d batches, %.1f B/record encoded, %d state transfers sent%n",
+                s.batchesSent(), s.batchBytesSent() / (double)Math.max(1, s.flushed()), s.stateTransfersSent());
+            for (int i = 1; i < 3; i++)
+            {
+                final var p = replications.get(i).stats();
+                System.out.printf("peer %d              %,d batches received, %d resyncs, %d repairs, %d duplicates%n",
+                    i, p.batchesReceived(), p.resyncs(), p.repairs(), p.duplicates());
+            }
         }
         finally
         {
@@ -140,6 +175,22 @@ public final class SyncBenchmark
             }
         }
         System.exit(0);
+    }
+
+    private static long processCpuNs()
+    {
+        return ((com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long gcMs()
+    {
+        long ms = 0;
+        for (final var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     /** TCP payload bytes sent on every socket whose local or remote port is one of the nodes' ports. */
