@@ -157,7 +157,7 @@ public final class Drill implements AutoCloseable
                     last = line;
                 }
             }
-            if (!last.equals("VIEW 3 true"))
+            if (!last.equals("VIEW 3 true of 3"))
             {
                 return false;
             }
