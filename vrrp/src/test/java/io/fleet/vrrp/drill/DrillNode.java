@@ -33,10 +33,11 @@ public final class DrillNode
         final int port = Integer.parseInt(args[1]);
         final int seedPort = Integer.parseInt(args[2]);
         final int observerPort = Integer.parseInt(args[3]);
-        // The failure detector the directors run: sync's fleet.sync.failure-detector defaults, mapped as ClusterNode
-        // maps them, so the drill and the benchmark measure the shipped settings.
+        // The failure detector and downing the directors run: sync's fleet.sync defaults, mapped as ClusterNode maps
+        // them, so the drill and the benchmark measure the shipped settings.
         final Config defaults = ConfigFactory.load();
         final Config fd = defaults.getConfig("fleet.sync.failure-detector");
+        final Config sbr = defaults.getConfig("fleet.sync.split-brain-resolver");
         final ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fleet", ConfigFactory.parseString(
             String.join("\n",
                 "pekko.actor.provider = cluster",
@@ -53,7 +54,9 @@ public final class DrillNode
                 "pekko.cluster.unreachable-nodes-reaper-interval = " + ms(fd, "reaper-interval"),
                 "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
                 "pekko.cluster.split-brain-resolver.active-strategy = keep-majority",
-                "pekko.cluster.split-brain-resolver.stable-after = 2s"))
+                "pekko.cluster.split-brain-resolver.stable-after = " + ms(sbr, "stable-after"),
+                "pekko.cluster.split-brain-resolver.down-all-when-unstable = " +
+                    (sbr.getBoolean("down-all-when-unstable") ? "on" : "off")))
             .withFallback(defaults));
         final List<VipGroup> groups = List.of(VipGroup.of("vip-0", 100, "10.200.0.100"));
         // Refresh every 50 ms so that the observer sees when the holder's last frame left it.
