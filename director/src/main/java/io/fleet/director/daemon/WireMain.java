@@ -56,21 +56,37 @@ public final class WireMain
         try
         {
             config = ConfigFactory.parseFile(file).withFallback(ConfigFactory.defaultReference()).resolve();
+        }
+        catch (final ConfigException ex)
+        {
+            throw problem(file, ex);
+        }
+        try
+        {
             vrrp = VrrpSettings.from(config);
         }
         catch (final ConfigException ex)
         {
-            throw new io.fleet.director.config.ConfigException(List.of(file + (ex.origin() != null &&
-                ex.origin().lineNumber() > 0 ? ":" + ex.origin().lineNumber() : "") + ": " + ex.getMessage()));
+            throw problem(file, ex);
         }
         catch (final IllegalArgumentException ex)
         {
-            final int line = config(file).hasPath("fleet.vrrp.wire-instances")
-                ? config(file).getValue("fleet.vrrp.wire-instances").origin().lineNumber() : -1;
+            // The wire instance's own checks (VRID, addresses, password) name the value but not where it is.
+            final int line = config.hasPath("fleet.vrrp.wire-instances")
+                ? config.getValue("fleet.vrrp.wire-instances").origin().lineNumber() : -1;
             throw new io.fleet.director.config.ConfigException(List.of(file + (line > 0 ? ":" + line : "") +
                 ": fleet.vrrp.wire-instances: " + ex.getMessage()));
         }
-        if (!config.hasPath("director.interface") || config.getString("director.interface").isBlank())
+        final String interfaceName;
+        try
+        {
+            interfaceName = config.hasPath("director.interface") ? config.getString("director.interface") : "";
+        }
+        catch (final ConfigException ex)
+        {
+            throw problem(file, ex);
+        }
+        if (interfaceName.isBlank())
         {
             throw new io.fleet.director.config.ConfigException(List.of(file +
                 ": director.interface: missing (the NIC wire mode speaks VRRP on, e.g. eth1)"));
@@ -80,12 +96,13 @@ public final class WireMain
             throw new io.fleet.director.config.ConfigException(List.of(file +
                 ": fleet.vrrp.wire-instances: empty (nothing to run in wire mode)"));
         }
-        return new Settings(config.getString("director.interface"), vrrp);
+        return new Settings(interfaceName, vrrp);
     }
 
-    private static Config config(final File file)
+    private static io.fleet.director.config.ConfigException problem(final File file, final ConfigException ex)
     {
-        return ConfigFactory.parseFile(file);
+        return new io.fleet.director.config.ConfigException(List.of(file + (ex.origin() != null &&
+            ex.origin().lineNumber() > 0 ? ":" + ex.origin().lineNumber() : "") + ": " + ex.getMessage()));
     }
 
     public static void main(final String[] args) throws Exception

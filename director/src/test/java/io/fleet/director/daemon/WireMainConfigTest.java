@@ -64,6 +64,14 @@ class WireMainConfigTest
     }
 
     @Test
+    void shouldNameTheLineOfAnInterfaceThatIsNotAName() throws Exception
+    {
+        final File file = write(INSTANCE.formatted("51") + "director.interface { name = eth1 }\n");
+        assertThatThrownBy(() -> WireMain.load(file)).isInstanceOf(ConfigException.class)
+            .hasMessageContaining(file + ":2: ").hasMessageContaining("director.interface");
+    }
+
+    @Test
     void shouldNameAMissingFile()
     {
         final File file = dir.resolve("nope.conf").toFile();
