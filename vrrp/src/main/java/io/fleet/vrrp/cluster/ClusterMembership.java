@@ -1,8 +1,10 @@
 package io.fleet.vrrp.cluster;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -21,13 +23,16 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The thin adapter from Pekko cluster events to {@link MembershipView}: it follows member and reachability events
  * and hands a fresh view to the listener after each one. Takeover follows {@code UnreachableMember} (the failure
  * detector), not downing; a member that is Down, Exiting or Removed is no longer a member, and this director being
- * downed or removed releases everything. Until {@code sync} offers its own membership listener API, this is how the
- * election sees the cluster.
+ * downed or removed releases everything. A member flagged unreachable only by observers that are unreachable
+ * themselves (a dead director's last word) counts as reachable ({@link StaleObservations}). Each change of the view is
+ * logged in one line. Until {@code sync} offers its own membership listener API, this is how the election sees the
+ * cluster.
  */
 public final class ClusterMembership extends AbstractBehavior<ClusterMembership.Command>
 {
@@ -43,6 +48,11 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
     {
     }
 
+    /** Who observes whom as unreachable (Pekko's internal event, see {@link StaleObservations}). */
+    private record ObserversChanged(ClusterEvent.ReachabilityChanged event) implements Command
+    {
+    }
+
     /** The node id the election uses for a member: {@code host:port} of its address. */
     public static String hostPort(final Member member)
     {
@@ -54,7 +64,10 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
     private final Consumer<MembershipView> listener;
     private final List<Member> members = new ArrayList<>();
     private final Set<UniqueAddress> unreachable = new HashSet<>();
+    private Map<UniqueAddress, Set<UniqueAddress>> observersBySubject = Map.of();
+    private Set<UniqueAddress> discounted = Set.of();
     private boolean selfDowned;
+    private MembershipView published;
 
     public static Behavior<Command> create(final Function<Member, String> nodeId, final Consumer<MembershipView> listener)
     {
@@ -77,6 +90,11 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
             ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, ReachabilityChanged::new);
         cluster.subscriptions().tell(Subscribe.create(memberAdapter, ClusterEvent.MemberEvent.class));
         cluster.subscriptions().tell(Subscribe.create(reachabilityAdapter, ClusterEvent.ReachabilityEvent.class));
+        // Internal to Pekko (public in bytecode): the records behind the reachability events. Used only to discount
+        // records of dead observers; without it the view is exactly what the public events say.
+        final ActorRef<ClusterEvent.ReachabilityChanged> observersAdapter =
+            ctx.messageAdapter(ClusterEvent.ReachabilityChanged.class, ObserversChanged::new);
+        cluster.subscriptions().tell(Subscribe.create(observersAdapter, ClusterEvent.ReachabilityChanged.class));
     }
 
     @Override
@@ -85,6 +103,7 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
         return newReceiveBuilder()
             .onMessage(MemberChanged.class, this::onMemberChanged)
             .onMessage(ReachabilityChanged.class, this::onReachabilityChanged)
+            .onMessage(ObserversChanged.class, this::onObserversChanged)
             .build();
     }
 
@@ -148,9 +167,32 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
         return this;
     }
 
+    private Behavior<Command> onObserversChanged(final ObserversChanged message)
+    {
+        final Map<UniqueAddress, Set<UniqueAddress>> next = new HashMap<>();
+        CollectionConverters.asJava(message.event().reachability().observersGroupedByUnreachable())
+            .forEach((subject, observers) -> next.put(subject, Set.copyOf(CollectionConverters.asJava(observers))));
+        observersBySubject = next;
+        publish();
+        return this;
+    }
+
     private void publish()
     {
         final String self = nodeId.apply(cluster.selfMember());
+        final Set<UniqueAddress> effective =
+            StaleObservations.unreachable(cluster.selfMember().uniqueAddress(), unreachable, observersBySubject);
+        final Set<UniqueAddress> nowDiscounted = new HashSet<>(unreachable);
+        nowDiscounted.removeAll(effective);
+        if (!nowDiscounted.equals(discounted))
+        {
+            for (final UniqueAddress a : nowDiscounted)
+            {
+                getContext().getLog().info("election view: {} counts as reachable: only unreachable observers {} " +
+                    "flag it", a.address(), observersBySubject.get(a));
+            }
+            discounted = nowDiscounted;
+        }
         final List<String> ids = new ArrayList<>(members.size());
         final Set<String> unreachableIds = new HashSet<>();
         boolean selfMember = false;
@@ -165,7 +207,7 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
             }
             ids.add(id);
             selfMember |= id.equals(self);
-            if (unreachable.contains(m.uniqueAddress()))
+            if (effective.contains(m.uniqueAddress()))
             {
                 unreachableIds.add(id);
             }
@@ -176,6 +218,14 @@ public final class ClusterMembership extends AbstractBehavior<ClusterMembership.
             ids.add(self);
             unreachableIds.add(self);
         }
-        listener.accept(MembershipView.compute(self, ids, unreachableIds, selfDowned || !selfMember));
+        final MembershipView view = MembershipView.compute(self, ids, unreachableIds, selfDowned || !selfMember);
+        if (!view.equals(published))
+        {
+            // One line per change of what the election sees: the first thing to read when a takeover is slow.
+            getContext().getLog().info("election view: members {} reachable {} majority {} downed {}",
+                view.members(), view.reachable(), view.selfInMajority(), view.selfDowned());
+            published = view;
+        }
+        listener.accept(view);
     }
 }

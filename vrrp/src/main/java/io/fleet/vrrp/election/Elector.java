@@ -42,6 +42,8 @@ public final class Elector
     {
         final VipGroup group;
         String holder;
+        /** Whether this director has known a holder for the group: its first views are behind it. */
+        boolean holderKnown;
         String challenger;
         long challengerSinceNs;
         Role role = Role.INITIALIZE;
@@ -253,7 +255,7 @@ public final class Elector
         final int holderPriority = g.holder == null ? 0 : eligiblePriority(group, g.holder);
         if (holderPriority == 0)
         {
-            if (g.holder == null)
+            if (!g.holderKnown)
             {
                 // No holder known yet (this director's first views): prefer nodes that were there before it.
                 g.holder = best(group, true);
@@ -264,11 +266,13 @@ public final class Elector
             }
             else
             {
-                // Takeover from a lost holder: the best eligible node by the view alone, which every director
-                // shares. Stability is each observer's own clock (a director is the newcomer in its own eyes), so
-                // using it here let two directors each name the other and leave the VIP unheld without preempt.
+                // Takeover from a lost holder, or from none after a spell in the minority: the best eligible node by
+                // the view alone, which every director shares. Stability is each observer's own clock (a director is
+                // the newcomer in its own eyes, and a peer's flap restarts its hysteresis), so using it here let two
+                // directors each name the other and leave the VIP unheld, or each name itself and both hold it.
                 g.holder = best(group, false);
             }
+            g.holderKnown |= g.holder != null;
             g.challenger = null;
             return;
         }

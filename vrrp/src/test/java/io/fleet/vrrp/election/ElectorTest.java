@@ -100,6 +100,24 @@ class ElectorTest
     }
 
     @Test
+    void survivorsShouldAgreeOnTheHeirAfterATransientMinorityWhileTheHolderWasLost()
+    {
+        // a (150) holds and dies; at the same moment c's detector falsely flags b for a moment (a loaded machine), so
+        // c briefly sees itself in the minority and knows no holder. When b is back, c must name the heir from the
+        // shared view (b), as b itself does, not prefer itself because b's reachability restarted its hysteresis.
+        final Elector c = settled("c", web(150, 100, 50));
+        final Elector b = settled("b", web(150, 100, 50));
+        assertThat(c.onView(view("c", ABC, "a", "b"), T0 + 10 * MS))
+            .containsExactly(new RoleChange("web", Role.BACKUP, Role.FAULT, null));
+        b.onView(view("b", ABC, "a"), T0 + 10 * MS);
+        assertThat(b.role("web")).isEqualTo(Role.MASTER);
+
+        assertThat(c.onView(view("c", ABC, "a"), T0 + 200 * MS))
+            .containsExactly(new RoleChange("web", Role.FAULT, Role.BACKUP, "b"));
+        assertThat(c.holder("web")).isEqualTo("b");
+    }
+
+    @Test
     void shouldPreemptWhenTheBetterNodeReturnsAndHasBeenStable()
     {
         final Elector elector = settled("c", web(100, 150, 120));
