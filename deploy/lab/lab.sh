@@ -4,7 +4,7 @@
 # all on one bridge. Driven by './fleet lab'; needs root. Every address exists only inside these namespaces.
 #
 #   lab.sh up [--method dr|nat|fullnat|tun] [--directors N] [--servers M] [--scheduler S] [--baseline keepalived]
-#   lab.sh status | curl [N] | drill [...] | server stop|start K | director kill|start K | down
+#   lab.sh status | adm K ARGS... | curl [N] | drill [...] | server stop|start K | director kill|start K | down
 #
 # Environment: FLEET_CP (classpath of the director, set by ./fleet), FLEET_LAB_PREFIX (namespace prefix,
 # default "fl"; tests use their own), FLEET_LAB_STATE (state directory, default /run/fleet-lab-PREFIX).
@@ -22,7 +22,7 @@ VIP="$NET.100"
 GATEWAY="$NET.1"             # NAT: the real servers' default route, held by the VIP's holder
 LOCAL="$NET.50"              # FULLNAT: the fleet's source address toward the real servers, held likewise
 CLUSTER_PORT=25520
-ADMIN_PORT=9180
+ADMIN_PORT=9780
 
 die() { echo "fleet lab: $*" >&2; exit 1; }
 say() { echo "fleet lab: $*" >&2; }
@@ -92,6 +92,8 @@ fleet.sync.node {
   seed-nodes = [${seeds%, }]
 }
 fleet.sync.catalog.durable-dir = "$STATE/d$i/ddata"
+fleet.admin.token-file = "$STATE/admin.token"   # the admin API on 127.0.0.1:$ADMIN_PORT inside the namespace
+fleet.admin.port = $ADMIN_PORT
 fleet.vrrp.groups = [
   $groups
 ]
@@ -112,6 +114,10 @@ services = [
     vip = "$VIP"
     port = 80
     scheduler = $SCHEDULER
+    # Keepalived's HTTP_GET as in the articles, quicker: a server that fails two rounds in a row is inhibited
+    # (weight 0) on the fleet's majority verdict, and comes back after one good round.
+    health-check { type = http, path = "/", delay-loop = 1s, connect-timeout = 1s, retry = 0, fall = 2, rise = 1 }
+    quorum = majority
     real-servers = [
 $servers    ]
   }
@@ -254,6 +260,8 @@ SCHEDULER=$scheduler
 BASELINE=$baseline
 EOF
   load_state
+  head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$STATE/admin.token"
+  chmod 600 "$STATE/admin.token"
   trap 'say "up failed; removing what was made"; cmd_down >/dev/null 2>&1 || true' ERR
 
   ip netns add "$(ns_sw)"
@@ -348,6 +356,21 @@ cmd_status() {
     echo "server    $(ns_rs "$i")  $(rs_ip "$i"):80  $state"
   done
   echo "VIP holder: director $(holder web)"
+  if [[ "${1:-}" == --adm ]]; then
+    for ((i = 1; i <= DIRECTORS; i++)); do
+      kill -0 "$(cat "$STATE/d$i/pid" 2>/dev/null)" 2>/dev/null || continue
+      echo "--- director $i: fleet adm -L -n"
+      adm "$i" -L -n || true
+    done
+  fi
+}
+
+# Runs 'fleet adm ARGS' against director K's admin API (inside its namespace).
+adm() {
+  local k="$1"
+  shift
+  ip netns exec "$(ns_dir "$k")" "$JAVA" -cp "$LAB_CP" io.fleet.director.cli.Adm \
+    --node "http://127.0.0.1:$ADMIN_PORT" --token-file "$STATE/admin.token" "$@"
 }
 
 # N requests from the client, each on a new connection; prints which server answered.
@@ -543,7 +566,10 @@ main() {
   [[ $# -gt 0 ]] && shift
   case "$cmd" in
     up) cmd_up "$@" ;;
-    status) cmd_status ;;
+    status) cmd_status --adm ;;
+    adm) load_state; k="${1:-}"; shift || true
+      [[ "$k" =~ ^[1-9]$ && "$k" -le "$DIRECTORS" ]] || die "adm: K must be 1..$DIRECTORS (./fleet lab adm K -L -n)"
+      adm "$k" "$@" ;;
     curl) cmd_curl "$@" ;;
     server) cmd_server "$@" ;;
     director) cmd_director "$@" ;;

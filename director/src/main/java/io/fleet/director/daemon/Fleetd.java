@@ -2,7 +2,10 @@ package io.fleet.director.daemon;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.fleet.director.admin.AdminServer;
+import io.fleet.director.admin.AdminSettings;
 import io.fleet.director.config.ConfigException;
+import io.fleet.director.health.FleetdHealth;
 import io.fleet.director.config.DirectorConfig;
 import io.fleet.director.forward.ForwardingConfig;
 import io.fleet.director.cluster.SyncBridge;
@@ -74,6 +77,8 @@ public final class Fleetd implements AutoCloseable
     private final String self;
     private final ServiceCatalog catalog;
     private final FleetdControl control;
+    private final FleetdHealth health;
+    private final AdminServer admin;
 
     private Fleetd(final File file, final Validated validated) throws Exception
     {
@@ -140,6 +145,8 @@ public final class Fleetd implements AutoCloseable
         this.control = new FleetdControl(file, validated, node, catalog, proxy, core, worker, port, replicated,
             forwarding.timeouts(), groups, Fleetd::println);
         control.start();
+        this.health = startHealth(file, forwarding.services());
+        this.admin = startAdmin(config);
         this.vips = new ClusterVipService(self, vrrp.groups(), vrrp.stableAfterNs(), link, vrrp.announce(),
             vrrp.notifyScripts(), null, ClusterVipService.Tracking.none(), this::onRoleChange);
         this.vipRunner = new AgentRunner("fleet-vrrp", vips, 10_000_000L).start();
@@ -174,6 +181,47 @@ public final class Fleetd implements AutoCloseable
         });
         LOG.info("director {} up in {} mode: {} services, {} VIP groups{}", self, mode, services.size(), groups.size(),
             proxy != null ? ", proxy on " + proxy.transport() : ", port " + port.name());
+    }
+
+    /**
+     * Health checks from the file; their verdicts (the fleet's, by votes and the service's quorum) set weights
+     * through the control plane. A verdict "up" with the file's weight restores the weight the catalog holds now
+     * (an operator's later change stays); any other weight (MISC_CHECK's dynamic one) is applied as it is.
+     */
+    private FleetdHealth startHealth(final File file, final List<Service> fileServices)
+    {
+        final Map<String, Integer> fileWeights = new HashMap<>();
+        for (final Service s : fileServices)
+        {
+            for (final io.fleet.director.service.RealServer rs : s.realServers())
+            {
+                fileWeights.put(io.fleet.director.control.ServiceId.of(s.virtualService()) + "|" + rs.address() + ":"
+                    + (rs.port() == 0 ? s.virtualService().port() : rs.port()), rs.weight());
+            }
+        }
+        final FleetdHealth h = FleetdHealth.start(file, node, (service, rs, up, weight, remove) ->
+        {
+            final Integer configured = fileWeights.get(service + "|" + rs.address() + ":"
+                + (rs.port() == 0 ? service.port() : rs.port()));
+            control.healthVerdict(service, rs, up, up && configured != null && configured == weight ? -1 : weight, remove);
+        });
+        control.healthProvider(h::status);
+        return h;
+    }
+
+    /** The admin API when its token file exists (a director without one runs without the API, and says so). */
+    private AdminServer startAdmin(final Config config)
+    {
+        final AdminSettings settings = AdminSettings.fromConfig(config);
+        if (!java.nio.file.Files.isReadable(settings.tokenFile()))
+        {
+            LOG.warn("admin API off: token file {} not readable (fleet.admin.token-file)", settings.tokenFile());
+            return null;
+        }
+        final AdminServer server = AdminServer.start(node.system(), control, settings);
+        LOG.info("admin API on http://{}:{}/", settings.bind(), settings.port());
+        println("ADMIN http://" + settings.bind() + ":" + settings.port() + "/");
+        return server;
     }
 
     private static Port openPort(final Config config, final String mode, final ForwardingConfig forwarding) throws Exception
@@ -298,6 +346,14 @@ public final class Fleetd implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+        if (admin != null)
+        {
+            admin.close();
+        }
+        if (health != null)
+        {
+            health.close();
         }
         control.close();
         if (proxy != null)

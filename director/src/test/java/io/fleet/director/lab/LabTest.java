@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * route through a gateway address the holder holds) and FULLNAT (a source address the fleet shares). Needs root, iproute2, python3,
  * ethtool, tcpdump and curl; skipped with the reason otherwise.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LabTest
 {
     private static final Path LAB = Path.of("..", "deploy", "lab", "lab.sh").toAbsolutePath().normalize();
@@ -154,6 +154,11 @@ class LabTest
             assertThat(answers.get(i)).as("rr alternates: %s", answers).isNotEqualTo(answers.get(i - 1));
         }
 
+        if ("dr".equals(method))
+        {
+            seedsHealthExperiment();
+        }
+
         final Path json = state.resolve("drill.json");
         final Result drill = lab(120, "drill", "--kill", "holder", "--connections", "20", "--duration", "10",
             "--json", json.toString());
@@ -172,6 +177,50 @@ class LabTest
         final Result down = lab(60, "down");
         assertThat(down.code()).as(down.output()).isZero();
         assertThat(namespaces()).isEmpty();
+    }
+
+    /** The articles' experiment: a web server stops, traffic moves to the other after fall; it starts, it comes back. */
+    private void seedsHealthExperiment() throws Exception
+    {
+        assertThat(lab(30, "server", "stop", "1").code()).isZero();
+        assertThat(eventually(() -> answers(lab(60, "curl", "4")), a -> a.equals(List.of("rs2", "rs2", "rs2", "rs2"))))
+            .as("after the health check's fall only rs2 answers").isTrue();
+        final Result adm = lab(60, "adm", "1", "-L", "-n");
+        assertThat(adm.code()).as(adm.output()).isZero();
+        assertThat(adm.output()).contains("TCP  10.77.0.100:80 rr").containsPattern("10\\.77\\.0\\.21:80\\s+Route\\s+0");
+        assertThat(lab(30, "server", "start", "1").code()).isZero();
+        assertThat(eventually(() -> answers(lab(60, "curl", "4")), a -> a.contains("rs1") && a.contains("rs2")))
+            .as("after rise rs1 answers again").isTrue();
+    }
+
+    private static List<String> answers(final Result curl)
+    {
+        final Matcher m = Pattern.compile("request \\d+: (\\S+)").matcher(curl.output());
+        final List<String> answers = new ArrayList<>();
+        while (m.find())
+        {
+            answers.add(m.group(1));
+        }
+        return answers;
+    }
+
+    private interface Call<T>
+    {
+        T call() throws Exception;
+    }
+
+    private static <T> boolean eventually(final Call<T> call, final java.util.function.Predicate<T> ok) throws Exception
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            if (ok.test(call.call()))
+            {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
     }
 
     private static long number(final String json, final String key)
