@@ -57,6 +57,22 @@ public final class DirectorConfig
         "lower-threshold", "mac", HealthConfigReader.BLOCK);
     private static final Set<String> NEIGHBOUR = Set.of("address", "mac");
 
+    /** Every key this class accepts, as {@code section.key} (for the test that keeps reference.conf complete). */
+    static Set<String> knownKeys()
+    {
+        final Set<String> keys = new java.util.TreeSet<>();
+        DIRECTOR.forEach(k -> keys.add("director." + k));
+        FULLNAT.forEach(k -> keys.add("director.fullnat." + k));
+        TABLE.forEach(k -> keys.add("director.table." + k));
+        TIMEOUTS.forEach(k -> keys.add("director.timeouts." + k));
+        Set.of("local", "remotes", "vni").forEach(k -> keys.add("director.vxlan." + k));
+        SERVICE.forEach(k -> keys.add("services." + k));
+        REAL_SERVER.forEach(k -> keys.add("real-servers." + k));
+        HealthConfigReader.keys().forEach(k -> keys.add("health-check." + k));
+        NEIGHBOUR.forEach(k -> keys.add("neighbours." + k));
+        return keys;
+    }
+
     private final List<String> problems = new ArrayList<>();
     private final String file;
     private final boolean daemon;

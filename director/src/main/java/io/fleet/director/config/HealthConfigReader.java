@@ -49,6 +49,11 @@ final class HealthConfigReader
     private static final Set<String> MISC = Set.of("misc-path", "misc-timeout", "misc-dynamic");
     private static final Set<String> ALL = union(COMMON, HTTP, UDP, MISC);
     private static final long DAY_MS = 86_400_000L;
+
+    static Set<String> keys()
+    {
+        return ALL;
+    }
     private static final long HOUR_MS = 3_600_000L;
 
     private final Problems problems;

@@ -94,6 +94,11 @@ public final class Elector
         {
             stable.remove(self);
             reachableSinceNs.remove(self);
+            // Its first views again: prefer the nodes that were there (the majority) until it hears who holds what.
+            for (final GroupState g : groups.values())
+            {
+                g.holderKnown = false;
+            }
         }
         for (final String node : newView.members())
         {
