@@ -434,7 +434,7 @@ public final class Fleetd implements AutoCloseable
     {
         try
         {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig ->
+            final sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig ->
             {
                 final Thread t = new Thread(() ->
                 {
@@ -453,6 +453,11 @@ public final class Fleetd implements AutoCloseable
                 t.setDaemon(true);
                 t.start();
             });
+            if (before == sun.misc.SignalHandler.SIG_IGN)
+            {
+                // The JVM leaves a signal ignored at start (nohup) ignored: SIGHUP will never arrive.
+                LOG.warn("SIGHUP is ignored by this process (started under nohup?); reload with 'fleet adm reload'");
+            }
         }
         catch (final IllegalArgumentException ex)
         {

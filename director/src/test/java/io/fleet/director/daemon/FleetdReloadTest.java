@@ -4,7 +4,13 @@ import com.sun.net.httpserver.HttpServer;
 import io.fleet.director.demo.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +73,22 @@ class FleetdReloadTest
         return s.getAddress().getPort();
     }
 
+    private final int[] adminPorts = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
+    private static final String TOKEN = "fleet-test-token-0123456789";
+
+    private HttpResponse<String> admin(final int director, final String method, final String path, final String body,
+        final boolean token) throws Exception
+    {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPorts[director] + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token)
+        {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private String config(final int self, final int[] cluster, final int vipPort, final String realServers)
     {
         final StringBuilder seeds = new StringBuilder();
@@ -80,6 +102,7 @@ class FleetdReloadTest
             "fleet.sync.node { hostname = \"127.0.0.1\", port = " + cluster[self] + ", seed-nodes = [" + seeds + "] }",
             "fleet.sync.catalog.durable-dir = \"" + dir.resolve("ddata-" + self) + "\"",
             "fleet.vrrp.stable-after = 1s",
+            "fleet.admin { port = " + adminPorts[self] + ", token-file = \"" + dir.resolve("admin.token") + "\" }",
             "fleet.vrrp.groups = [ { name = web, addresses = [\"" + VIP + "\"], priority = 100, preempt = true,",
             "  priorities { " + prio + " } } ]",
             "director { mode = proxy }",
@@ -114,6 +137,12 @@ class FleetdReloadTest
         }
     }
 
+    @BeforeEach
+    void token() throws IOException
+    {
+        Files.writeString(dir.resolve("admin.token"), TOKEN + "\n");
+    }
+
     @Test
     void aBadFileShouldBeRefusedWhileServingAndAGoodOneAppliedAsADifference() throws Exception
     {
@@ -132,7 +161,7 @@ class FleetdReloadTest
             d.signal(a, "HUP");
             final Directors.Line refused = d.await(a, mark, l -> l.startsWith("RELOAD "), 20_000);
             assertThat(refused).as(d.dump()).isNotNull();
-            assertThat(refused.text()).startsWith("RELOAD refused 2 ").contains(d.file("a") + ":10: services[0].real-servers[0].weight: must be a whole number")
+            assertThat(refused.text()).startsWith("RELOAD refused 2 ").contains(d.file("a") + ":11: services[0].real-servers[0].weight: must be a whole number")
                 .contains("services[0].real-servers[0].colour: unknown key");
             assertThat(get(vipPort)).as("still serving the running configuration").isEqualTo("A");
 
@@ -194,6 +223,28 @@ class FleetdReloadTest
             System.out.printf("catalog change: applied on A %d ms after SIGHUP, on C %d ms after A (load %s)%n",
                 TimeUnit.NANOSECONDS.toMillis(onA.atNs() - hupNs), lagMs, Files.readString(Path.of("/proc/loadavg")).trim());
             assertThat(lagMs).as("C applies the change A applied within 1 s").isLessThan(1_000);
+
+            // The admin API: a change made on director A is listed on director C; a bad write is refused naming
+            // the field and changes nothing; no token, no answer.
+            final String id = "tcp:" + VIP + ":" + vipPort;
+            assertThat(admin(2, "GET", "/v1/services", null, false).statusCode()).isEqualTo(401);
+            final HttpResponse<String> bad = admin(0, "POST", "/v1/services/" + id + "/real-servers",
+                "{\"address\":\"127.0.0.13\",\"port\":" + portB + ",\"method\":\"nat\",\"weight\":70000}", true);
+            assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+            assertThat(bad.body()).contains("\"field\"").contains("weight");
+            final long postNs = System.nanoTime();
+            final HttpResponse<String> added = admin(0, "POST", "/v1/services/" + id + "/real-servers",
+                "{\"address\":\"127.0.0.13\",\"port\":" + portB + ",\"method\":\"nat\",\"weight\":2}", true);
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+            String onCList = "";
+            while (System.nanoTime() - postNs < TimeUnit.SECONDS.toNanos(10) && !onCList.contains("127.0.0.13"))
+            {
+                onCList = admin(2, "GET", "/v1/services/" + id + "/real-servers", null, true).body();
+                Thread.sleep(20);
+            }
+            System.out.printf("admin API: added on A, listed on C after %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - postNs));
+            assertThat(onCList).as("C lists the real server added through A's API").contains("127.0.0.13").doesNotContain("70000");
 
             // The whole fleet stops and starts again with the files it first had: the catalog (LMDB) keeps the change.
             final long stopNs = System.nanoTime();
