@@ -1015,7 +1015,7 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
             return SyncStatus.NONE;
         }
         final ConnectionStats s = replication.stats();
-        return new SyncStatus(Math.max(0, s.accepted() - s.flushed()), s.flushed(), s.delivered(), 0, 0);
+        return new SyncStatus(Math.max(0, s.accepted() - s.flushed()), s.flushed(), s.delivered(), s.lagPercentileMs(50), s.lagPercentileMs(99));
     }
 
     @Override

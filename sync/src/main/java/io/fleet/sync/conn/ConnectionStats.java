@@ -21,6 +21,7 @@ public final class ConnectionStats
     private final LongAdder incompleteTransfers = new LongAdder();
     private final LongAdder repairs = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LagWindow lag = new LagWindow();
 
     void addBatchSent(final int bytes)
     {
@@ -155,6 +156,24 @@ public final class ConnectionStats
     void addDelivered()
     {
         delivered.increment();
+    }
+
+    /** A record of a live batch handed to the worker {@code lagMs} after its writer stamped it. */
+    void addLag(final long lagMs)
+    {
+        lag.record(lagMs);
+    }
+
+    /**
+     * Replication lag: the time from a peer's write (its hybrid clock's physical part, so clock skew between hosts
+     * adds to it) to the hand-over of the record here, for records of live batches over the last 30 to 60 s; 0
+     * when none arrived. Resolution: 1 ms below 64 ms, then about 1/16 of the value.
+     *
+     * @param percentile 0..100.
+     */
+    public long lagPercentileMs(final double percentile)
+    {
+        return lag.percentileMs(percentile);
     }
 
 

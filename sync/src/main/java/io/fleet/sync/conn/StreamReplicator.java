@@ -350,7 +350,7 @@ final class StreamReplicator
             return;
         }
         // Merged at once even after a gap: the merge is idempotent and order-free, and the record is needed now.
-        applyRemote(DeltaCodec.decode(batch.entries()));
+        applyRemote(DeltaCodec.decode(batch.entries()), true);
         if (batch.seq() == in.next)
         {
             in.next++;
@@ -388,7 +388,7 @@ final class StreamReplicator
         {
             t.chunks++;
         }
-        applyRemote(DeltaCodec.decode(chunk.entries()));
+        applyRemote(DeltaCodec.decode(chunk.entries()), false);
     }
 
     private void onStreamEnd(final StreamMessage.StreamEnd end)
@@ -492,7 +492,7 @@ final class StreamReplicator
     }
 
     /** Merges remote versions and hands the worker those that won and are live. */
-    private void applyRemote(final ConnectionReplica.Entry[] entries)
+    private void applyRemote(final ConnectionReplica.Entry[] entries, final boolean live)
     {
         final long nowMs = clockMs.getAsLong();
         long maxHlc = 0;
@@ -517,6 +517,10 @@ final class StreamReplicator
                 continue;
             }
             stats.addDelivered();
+            if (live)
+            {
+                stats.addLag(nowMs - HybridLogicalClock.physicalMs(e.hlc()));
+            }
             try
             {
                 listener.onRemoteRecord(e.key().bytes(), e.record(), e.expiryMs());
@@ -587,7 +591,7 @@ final class StreamReplicator
         {
             throw new IllegalArgumentException("repair of bucket " + r.bucket() + " of " + buckets.length);
         }
-        applyRemote(DeltaCodec.decode(r.entries()));
+        applyRemote(DeltaCodec.decode(r.entries()), false);
         if (r.answer())
         {
             final ConnectionTable bucket = buckets[r.bucket()];

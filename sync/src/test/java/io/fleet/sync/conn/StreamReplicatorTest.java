@@ -196,7 +196,12 @@ class StreamReplicatorTest
             }
         }
         assertThat(seqs).containsExactly(1L, 2L, 3L);
+        nowMs.addAndGet(40);
         net.deliverAll();
+        // Lag: from the writer's stamp to the hand-over here, 40 ms on the injected clock.
+        assertThat(n[1].stats.lagPercentileMs(50)).isEqualTo(40);
+        assertThat(n[2].stats.lagPercentileMs(99)).isEqualTo(40);
+        assertThat(n[0].stats.lagPercentileMs(99)).as("nothing was handed to the writer").isZero();
 
         for (final Node peer : new Node[]{n[1], n[2]})
         {
