@@ -17,12 +17,14 @@ public final class LocalPortPool
     private final IpAddress[] addresses;
     private final int minPort;
     private final int ports;
+    /** Per address, a ring of ports in the order they became free; entries from {@code heads} for {@code lengths}. */
     private final int[][] rings;
     private final int[] heads;
+    private final int[] lengths;
+    /** Free pairs per address (every free pair is in its ring; the ring may also hold reserved ones). */
     private final int[] counts;
     private final long[][] inUse;
-    /** Reserved pairs still sitting in their ring, skipped when they come up. */
-    private final int[] reservedInRing;
+    private final long[][] inRing;
     private int nextAddress;
 
     /**
@@ -52,15 +54,18 @@ public final class LocalPortPool
         this.ports = maxPort - minPort + 1;
         this.rings = new int[addresses.length][ports];
         this.heads = new int[addresses.length];
+        this.lengths = new int[addresses.length];
         this.counts = new int[addresses.length];
         this.inUse = new long[addresses.length][(ports + 63) / 64];
-        this.reservedInRing = new int[addresses.length];
+        this.inRing = new long[addresses.length][(ports + 63) / 64];
         for (int a = 0; a < addresses.length; a++)
         {
             for (int p = 0; p < ports; p++)
             {
                 rings[a][p] = minPort + p;
+                inRing[a][p >>> 6] |= 1L << p;
             }
+            lengths[a] = ports;
             counts[a] = ports;
         }
     }
@@ -99,13 +104,15 @@ public final class LocalPortPool
             nextAddress = nextAddress + 1 == addresses.length ? 0 : nextAddress + 1;
             while (counts[a] > 0)
             {
+                // Terminates: every free pair is in the ring, and each turn takes one entry out of it.
                 final int port = rings[a][heads[a]];
                 heads[a] = heads[a] + 1 == ports ? 0 : heads[a] + 1;
+                lengths[a]--;
                 final int bit = port - minPort;
+                inRing[a][bit >>> 6] &= ~(1L << bit);
                 if ((inUse[a][bit >>> 6] & (1L << bit)) != 0)
                 {
-                    reservedInRing[a]--; // reserved by another director: it leaves the ring now
-                    continue;
+                    continue; // reserved for another director's connection while it waited in the ring
                 }
                 counts[a]--;
                 inUse[a][bit >>> 6] |= 1L << bit;
@@ -125,9 +132,15 @@ public final class LocalPortPool
             throw new IllegalStateException("local pair " + addressIndex + ":" + port + " is not allocated");
         }
         inUse[addressIndex][bit >>> 6] &= ~(1L << bit);
-        final int tail = (heads[addressIndex] + counts[addressIndex]) % ports;
-        rings[addressIndex][tail] = port;
         counts[addressIndex]++;
+        // A reserved pair may still wait at its old place in the ring; it becomes free there, not twice.
+        if ((inRing[addressIndex][bit >>> 6] & (1L << bit)) == 0)
+        {
+            final int tail = (heads[addressIndex] + lengths[addressIndex]) % ports;
+            rings[addressIndex][tail] = port;
+            lengths[addressIndex]++;
+            inRing[addressIndex][bit >>> 6] |= 1L << bit;
+        }
     }
 
     /**
@@ -143,7 +156,6 @@ public final class LocalPortPool
         }
         inUse[addressIndex][bit >>> 6] |= 1L << bit;
         counts[addressIndex]--;
-        reservedInRing[addressIndex]++;
     }
 
     /** Whether this pair is currently held by a connection. */

@@ -6,6 +6,7 @@ import io.fleet.director.service.ForwardingMethod;
 import io.fleet.director.service.SchedulerKind;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,13 @@ class ForwardingCoreSyncTest
         final int port = method == ForwardingMethod.DR ? 80 : 8080;
         return new CoreHarness(config(service(tcp(VIP, 80, SchedulerKind.RR),
             rs(RS1, port, method), rs(RS2, port, method))).syncRing(64 * 1024).fullnat(List.of(LOCAL), 30000, 30099));
+    }
+
+    private static CoreHarness fullNatDirector(final int localPorts)
+    {
+        return new CoreHarness(config(service(tcp(VIP, 80, SchedulerKind.RR),
+            rs(RS1, 8080, ForwardingMethod.FULLNAT), rs(RS2, 8080, ForwardingMethod.FULLNAT)))
+            .syncRing(64 * 1024).fullnat(List.of(LOCAL), 30000, 30000 + localPorts - 1));
     }
 
     private static List<byte[]> drain(final CoreHarness h, final int wantType)
@@ -111,6 +119,41 @@ class ForwardingCoreSyncTest
         final io.fleet.director.packet.ParsedPacket p = ForwardingCoreGoldenTest.parse(b.only());
         assertThat(p.srcPort).isNotEqualTo(30000);
         assertThat(p.src3).isEqualTo(LOCAL.ipv4());
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDirectorShouldStillHandOutEveryLocalPortAfterTheOtherDirectorsConnectionsExpire()
+    {
+        // The lab's FULLNAT drill: B holds A's replicated connections (their pairs reserved), they close and expire on
+        // B, then B takes over and opens connections of its own. Once, the pool lost track of a reserved pair freed
+        // before its turn in the ring and B's worker spun forever in allocate.
+        final CoreHarness a = fullNatDirector(20);
+        final CoreHarness b = fullNatDirector(20);
+        for (int i = 0; i < 10; i++)
+        {
+            a.send(fromClient(CLIENT, VIP).tcp(41000 + i, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        }
+        for (final byte[] created : drain(a, ForwardingCore.EVENT_CREATED))
+        {
+            assertThat(b.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(created), 0, created.length)).isTrue();
+        }
+        b.core.poll(b.nowNs);
+        assertThat(b.core.counters().remoteRecordsApplied()).isEqualTo(10);
+        b.advance(16L * 60 * 1_000_000_000L);
+        assertThat(b.core.table(false).size()).as("A's records expired on B").isZero();
+
+        final java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++)
+        {
+            assertThat(b.send(fromClient(CLIENT, VIP).tcp(50000 + i, 80, TcpHeader.SYN, 1, 0, new byte[0])))
+                .as("new connection %d on B", i).isEqualTo(Verdict.FORWARDED);
+            final io.fleet.director.packet.ParsedPacket p = ForwardingCoreGoldenTest.parse(b.only());
+            assertThat(ports.add(p.srcPort)).as("local port %d handed out twice", p.srcPort).isTrue();
+        }
+        assertThat(ports).as("every one of the 20 local ports").hasSize(20);
+        assertThat(b.send(fromClient(CLIENT, VIP).tcp(50020, 80, TcpHeader.SYN, 1, 0, new byte[0])))
+            .isEqualTo(Verdict.DROP_LOCAL_PORTS_EXHAUSTED);
     }
 
     @Test
