@@ -157,7 +157,7 @@ public final class MetricsExporter
     private void ports(final List<MetricSnapshot> all)
     {
         final Counters frames = new Counters("fleet_port_frames", "Frames through a packet port (or the proxy's listeners); in = received, out = sent.");
-        final Counters drops = new Counters("fleet_port_drops", "Frames dropped at a port, by reason.");
+        final Counters drops = new Counters("fleet_port_drops", "Frames dropped at a packet port, or by the forwarding core (port core), by reason.");
         for (final PortStatus p : control.ports())
         {
             final Labels l = Labels.of("port", p.name(), "kind", p.kind());
@@ -188,6 +188,10 @@ public final class MetricsExporter
         records.addTo(all);
         lag50.addTo(all);
         lag99.addTo(all);
+        final Counters remapped = new Counters("fleet_sync_remapped_records",
+            "Received records that replaced the mapping of a connection held here (a reused 5-tuple scheduled anew by a peer).");
+        remapped.add(Labels.EMPTY, s.recordsRemapped());
+        remapped.addTo(all);
     }
 
     private void cluster(final List<MetricSnapshot> all)

@@ -26,6 +26,7 @@ import io.fleet.director.control.ServiceStatus;
 import io.fleet.director.control.SyncStatus;
 import io.fleet.director.control.TimeoutSettings;
 import io.fleet.director.control.Traffic;
+import io.fleet.director.forward.CoreCounters;
 import io.fleet.director.forward.Destination;
 import io.fleet.director.forward.ForwardingCore;
 import io.fleet.director.port.Port;
@@ -1003,7 +1004,19 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
         {
             drops.put(d.name().toLowerCase(Locale.ROOT), c.drops(d));
         }
-        return List.of(new PortStatus(port.name(), mode, c.framesIn(), c.framesOut(), drops));
+        final CoreCounters k = core.counters();
+        final Map<String, Long> verdicts = new LinkedHashMap<>();
+        for (final io.fleet.director.forward.Verdict v : io.fleet.director.forward.Verdict.values())
+        {
+            if (v.name().startsWith("DROP_"))
+            {
+                verdicts.put(v.name().substring("DROP_".length()).toLowerCase(Locale.ROOT), k.verdict(v));
+            }
+        }
+        verdicts.put("remote_record_rejected", k.remoteRecordsRejected());
+        verdicts.put("sync_event_queue_full", k.syncEventsDropped());
+        return List.of(new PortStatus(port.name(), mode, c.framesIn(), c.framesOut(), drops),
+            new PortStatus("core", "forwarding", k.framesIn(), k.framesOut(), verdicts));
     }
 
     /** Lag is not measured by the replication yet: 0 (docs/control.md). */
@@ -1015,7 +1028,8 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
             return SyncStatus.NONE;
         }
         final ConnectionStats s = replication.stats();
-        return new SyncStatus(Math.max(0, s.accepted() - s.flushed()), s.flushed(), s.delivered(), s.lagPercentileMs(50), s.lagPercentileMs(99));
+        return new SyncStatus(Math.max(0, s.accepted() - s.flushed()), s.flushed(), s.delivered(), s.lagPercentileMs(50), s.lagPercentileMs(99),
+            core == null ? 0 : core.counters().remoteRecordsRemapped());
     }
 
     @Override

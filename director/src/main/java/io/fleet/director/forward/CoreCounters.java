@@ -15,6 +15,7 @@ public final class CoreCounters
     private long syncEventsDropped;
     private long remoteRecordsApplied;
     private long remoteRecordsRejected;
+    private long remoteRecordsRemapped;
     private long neighbourRequests;
 
     void count(final Verdict v)
@@ -50,6 +51,11 @@ public final class CoreCounters
     void remoteRejected()
     {
         remoteRecordsRejected++;
+    }
+
+    void remoteRemapped()
+    {
+        remoteRecordsRemapped++;
     }
 
     void neighbourRequest()
@@ -90,6 +96,12 @@ public final class CoreCounters
     public long remoteRecordsRejected()
     {
         return remoteRecordsRejected;
+    }
+
+    /** Records that replaced a connection's mapping here (another server or FULLNAT pair): see the core's onRemote. */
+    public long remoteRecordsRemapped()
+    {
+        return remoteRecordsRemapped;
     }
 
     public long neighbourRequests()

@@ -1649,6 +1649,14 @@ public final class ForwardingCore
             }
             return true;
         }
+        unbind(table, e);
+        publish(table, e, EVENT_CLOSED);
+        return true;
+    }
+
+    /** Gives back what a connection entry holds: its server's count, its FULLNAT local pair, its template's count. */
+    private void unbind(final ConnectionTable table, final int e)
+    {
         final int dest = table.dest(e);
         if (dest >= 0)
         {
@@ -1668,8 +1676,25 @@ public final class ForwardingCore
         {
             table.controlled(template, Math.max(0, table.controlled(template) - 1));
         }
-        publish(table, e, EVENT_CLOSED);
-        return true;
+    }
+
+    /**
+     * Whether a newer record maps a connection this director already holds elsewhere: another real server, method or
+     * FULLNAT local pair. It happens when a client reuses a 5-tuple whose old entry lingers here (TIME_WAIT) while
+     * another director, without that entry, scheduled the new connection afresh; the record is the newer truth.
+     */
+    private boolean remapped(final ConnectionTable table, final int e, final int dest, final ConnectionRecord.View r)
+    {
+        if (table.dest(e) != dest || table.method(e) != r.method())
+        {
+            return true;
+        }
+        if (r.method() != ForwardingMethod.FULLNAT.ordinal())
+        {
+            return false;
+        }
+        return table.localPort(e) != r.localPort() || table.local(e, 0) != r.local(0) || table.local(e, 1) != r.local(1)
+            || table.local(e, 2) != r.local(2) || table.local(e, 3) != r.local(3);
     }
 
     private void publish(final ConnectionTable table, final int e, final int type)
@@ -1733,6 +1758,13 @@ public final class ForwardingCore
         final long expiryNs = r.expiryEpochS() * 1_000_000_000L - epochOffsetNs;
         int e = r.template() ? table.findTemplate(key, r.vipPort()) : table.find(key);
         final Destination d = destinations[dest];
+        if (e != ConnectionTable.NONE && !r.template() && remapped(table, e, dest, r))
+        {
+            unbind(table, e);
+            table.remove(e);
+            e = ConnectionTable.NONE;
+            counters.remoteRemapped();
+        }
         if (e == ConnectionTable.NONE)
         {
             e = r.template() ? table.insertTemplate(key, r.vipPort(), expiryNs) : table.insert(key, expiryNs);

@@ -157,6 +157,46 @@ class ForwardingCoreSyncTest
     }
 
     @Test
+    void aNewerRecordShouldReplaceTheMappingOfAnEntryThatLingersHere()
+    {
+        // B still holds an old connection of the client's 5-tuple (its own, closing); the client reuses the tuple,
+        // A schedules it afresh to RS2 with another local pair, and then A dies. B must carry on A's mapping: the
+        // old one sends the client's segments to a server and pair that never saw this connection (it answers RST).
+        final CoreHarness a = director(ForwardingMethod.FULLNAT);
+        final CoreHarness b = director(ForwardingMethod.FULLNAT);
+        b.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        final io.fleet.director.packet.ParsedPacket old = ForwardingCoreGoldenTest.parse(b.only());
+        assertThat(old.dst3).isEqualTo(RS1.ipv4());
+        b.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.FIN | TcpHeader.ACK, 2, 1, new byte[0]));
+        assertThat(b.core.destination(0).server().activeConnections() + b.core.destination(0).server().inactiveConnections())
+            .isEqualTo(1);
+
+        a.send(fromClient(CLIENT, VIP).tcp(39999, 80, TcpHeader.SYN, 1, 0, new byte[0])); // RS1 taken on A
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 7, 0, new byte[0]));
+        final io.fleet.director.packet.ParsedPacket fresh = ForwardingCoreGoldenTest.parse(a.only());
+        assertThat(fresh.dst3).isEqualTo(RS2.ipv4());
+        assertThat(fresh.srcPort).isNotEqualTo(old.srcPort);
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.ACK, 8, 1, new byte[0]));
+        final List<byte[]> changed = drain(a, ForwardingCore.EVENT_CHANGED);
+        final byte[] last = changed.get(changed.size() - 1);
+        assertThat(b.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(last), 0, last.length)).isTrue();
+        b.core.poll(b.nowNs);
+        assertThat(b.core.counters().remoteRecordsRemapped()).isEqualTo(1);
+
+        final byte[] data = "next".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(b.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.ACK, 8, 1, data))).isEqualTo(Verdict.FORWARDED);
+        final io.fleet.director.packet.ParsedPacket carried = ForwardingCoreGoldenTest.parse(b.only());
+        assertThat(carried.dst3).as("the server A chose").isEqualTo(RS2.ipv4());
+        assertThat(carried.srcPort).as("the local port A chose").isEqualTo(fresh.srcPort);
+        assertThat(b.core.destination(0).server().activeConnections() + b.core.destination(0).server().inactiveConnections())
+            .as("the lingering entry no longer counts on RS1").isZero();
+        // RS2's answer to A's pair reaches the client through B.
+        assertThat(b.send(io.fleet.director.packet.FrameWriter.frame().macs(CoreHarness.RS2_MAC, CoreHarness.DIRECTOR_MAC)
+            .ip(RS2, LOCAL).tcp(8080, fresh.srcPort, TcpHeader.ACK, 1, 12, data))).isIn(Verdict.FORWARDED, Verdict.DROP_NEIGHBOUR_MISS);
+        assertThat(b.core.counters().verdict(Verdict.DROP_NO_SERVICE) + b.core.counters().verdict(Verdict.DROP_NOT_FOR_US)).isZero();
+    }
+
+    @Test
     void shouldRejectRecordsForUnknownServicesAndCountThem()
     {
         final CoreHarness a = director(ForwardingMethod.DR);
