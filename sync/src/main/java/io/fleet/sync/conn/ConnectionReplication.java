@@ -42,7 +42,8 @@ public final class ConnectionReplication implements ConnectionSync
         final StreamReplicator.Settings stream = new StreamReplicator.Settings(
             c.getInt("buckets"), batchMax, c.getInt("chunk-entries"), c.getBytes("retransmit-buffer"),
             c.getDuration("prune-interval").toMillis(), c.getDuration("max-record-lifetime").toMillis(),
-            c.getDuration("anti-entropy-settle").toMillis(), c.getDuration("catch-up-timeout").toMillis());
+            c.getDuration("anti-entropy-settle").toMillis(), c.getDuration("catch-up-timeout").toMillis(),
+            c.getLong("max-records"));
         final ConnectionReplicator.Settings settings = new ConnectionReplicator.Settings(
             node.nodeId(), c.getDuration("flush-interval"), c.getDuration("anti-entropy-interval"),
             c.getDuration("prune-interval"), c.getDuration("catch-up-timeout"), stream);

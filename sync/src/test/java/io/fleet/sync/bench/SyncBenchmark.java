@@ -80,6 +80,7 @@ public final class SyncBenchmark
                 r.caughtUp().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
             Thread.sleep(2000);
+            final long heapBefore = heapAfterFullGc();
             final long bytesBefore = WireBytes.between(ports);
             final long cpuBeforeNs = processCpuNs();
             final long gcBeforeMs = gcMs();
@@ -126,6 +127,11 @@ public final class SyncBenchmark
             final long mainCpuNs = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             final long gcMs = gcMs() - gcBeforeMs;
 
+            // After the window's figures, so that the full collections below do not count in its GC time. Every
+            // node holds every record (the writer its own, the peers theirs), so the growth divides by 3 x records.
+            final long heapAfter = heapAfterFullGc();
+            final long held = total - dropped;
+
             final Histogram h = latency.getIntervalHistogram();
             System.out.printf("rate offered        %,d conn/s for %d s (%,d connections, achieved %,.0f/s, %d refused by full queue)%n",
                 rate, seconds, total, total / (offeredNs / 1e9), dropped);
@@ -157,6 +163,9 @@ public final class SyncBenchmark
                 }
                 byPool.forEach((name, t) -> System.out.printf("  thread cpu %6.2f s  %s%n", t / 1e9, name));
             }
+            System.out.printf("heap                %,d MB more after a full GC than before the run = %.0f B per record per node" +
+                " (%,d records x 3 nodes; includes the writer's retransmit buffer)%n",
+                (heapAfter - heapBefore) >> 20, (heapAfter - heapBefore) / (3.0 * Math.max(1, held)), held);
             final var s = a.stats();
             System.out.printf("writer              %,d batches, %.1f B/record encoded, %d state transfers sent%n",
                 s.batchesSent(), s.batchBytesSent() / (double)Math.max(1, s.flushed()), s.stateTransfersSent());
@@ -181,6 +190,15 @@ public final class SyncBenchmark
     {
         return ((com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory
             .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Used heap after two full collections (System.gc() is a full collection with ParallelGC and G1). */
+    private static long heapAfterFullGc()
+    {
+        final java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        System.gc();
+        System.gc();
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     private static long gcMs()
