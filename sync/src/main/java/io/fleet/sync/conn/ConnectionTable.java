@@ -1,27 +1,36 @@
 package io.fleet.sync.conn;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
  * One bucket of the {@link ConnectionReplica} CRDT as the stream replicator holds it: the same state (one version
- * per key, horizon, lifetime) and the same join, in primitive arrays with no object per record, because every
+ * per key, horizon, lifetime) and the same join, in off-heap memory with no object per record, because every
  * replicated record lives on every node for up to {@code max-record-lifetime}: as objects (entry, key, two
- * arrays, map node: ~160 B) they all survived young collections, which then copied live data for seconds at
- * 100k records/s.
+ * arrays, map node: ~170 B) they all survived young collections, which then copied live data for seconds at
+ * 100k records/s; as growing primitive arrays on the heap they were still copied (1.4 s pauses in 30 s runs).
  *
- * <p>Open addressing with linear probing over parallel slot arrays; a slot's key and record bytes sit one after
- * the other in a byte arena:
+ * <p>Open addressing with linear probing over a direct buffer of 32-byte slots (native byte order); a slot's key
+ * and record bytes sit one after the other in a second direct buffer, the arena:
  * <pre>
- * longs[3 * slot]: hlc | expiryMs | node:i32 &lt;&lt; 32 | keyHash:i32
- * ints[3 * slot]:  arena offset | keyLen + 1 (0 = free slot) | recLen + 1 (0 = tombstone)
- * arena:           ... key bytes, record bytes ...
+ *   0                   8                   16        20        24        28        30        32
+ *   +-------------------+-------------------+---------+---------+---------+---------+---------+
+ *   | hlc               | expiryMs          | node    | keyHash | offset  | keyLen+1| recLen+1|
+ *   +-------------------+-------------------+---------+---------+---------+---------+---------+
+ *                                            keyLen+1 = 0: free slot; recLen+1 = 0: tombstone (u16 each)
  * </pre>
  * A record rewritten with its length unchanged (the usual case: records are fixed-size) is overwritten in place;
  * otherwise the new bytes are appended and the old ones counted as garbage, which a compaction drops once they are
  * half the arena. Dead versions are removed by backward-shift deletion, so there are no deleted-slot markers.
- * The table grows by doubling up to {@code maxEntries}; beyond that a new key is refused ({@link #REFUSED}, the
- * replicator counts it) while versions of keys already held are still joined.
+ * Buffers replaced by growth or compaction are freed at once rather than when a collection finds them. The table
+ * grows by doubling up to {@code maxEntries}; beyond that a new key is refused ({@link #REFUSED}, the replicator
+ * counts it) while versions of keys already held are still joined.
  *
  * <p>Joining a version is exactly merging the one-entry delta holding it into the immutable replica
  * ({@code ConnectionTableTest} checks the equivalence on random histories), so the CRDT laws carry over.
@@ -43,24 +52,28 @@ final class ConnectionTable
     /** Arena garbage is not worth a compaction below this. */
     private static final int MIN_GARBAGE_BYTES = 64 * 1024;
 
+    /** Longest key, and longest record, a slot can describe (16-bit length + 1). */
+    static final int MAX_FIELD_BYTES = 0xFFFF - 1;
+
+    private static final int SLOT_BYTES = 32;
     private static final int HLC = 0;
-    private static final int EXPIRY = 1;
-    private static final int NODE_HASH = 2;
-    private static final int LONGS = 3;
-    private static final int OFFSET = 0;
-    private static final int KEY_LEN = 1;
-    private static final int REC_LEN = 2;
-    private static final int INTS = 3;
+    private static final int EXPIRY = 8;
+    private static final int NODE = 16;
+    private static final int KEY_HASH = 20;
+    private static final int OFFSET = 24;
+    private static final int KEY_LEN = 28;
+    private static final int REC_LEN = 30;
+
+    private static final MethodHandle FREE = freeHandle();
 
     private final long maxLifetimeMs;
     private final int maxEntries;
-    private long[] longs;
-    private int[] ints;
+    private ByteBuffer slots;
     private int mask;
     private int shift;
     private int size;
     private int resizeAt;
-    private byte[] arena;
+    private ByteBuffer arena;
     private int arenaEnd;
     private int garbage;
     private long horizonMs;
@@ -87,7 +100,7 @@ final class ConnectionTable
         this.maxLifetimeMs = maxLifetimeMs;
         this.maxEntries = maxEntries;
         allocateSlots(INITIAL_SLOTS);
-        this.arena = new byte[INITIAL_ARENA_BYTES];
+        this.arena = allocate(INITIAL_ARENA_BYTES);
     }
 
     long horizonMs()
@@ -123,6 +136,12 @@ final class ConnectionTable
         return arenaEnd;
     }
 
+    /** Off-heap bytes this table holds (slots and arena). */
+    long memoryBytes()
+    {
+        return (long)slots.capacity() + arena.capacity();
+    }
+
     // ------------------------------------------------------------------------------------------------- queries
 
     /** The version held for {@code key} (live, expired or tombstone), as a new entry, or null. */
@@ -137,7 +156,7 @@ final class ConnectionTable
     {
         for (int s = 0; s <= mask; s++)
         {
-            if (ints[s * INTS + KEY_LEN] != 0)
+            if (keyLenPlusOne(s) != 0)
             {
                 action.accept(materialize(s, false));
             }
@@ -150,7 +169,7 @@ final class ConnectionTable
         final long at = Math.max(nowMs, horizonMs);
         for (int s = 0; s <= mask; s++)
         {
-            if (ints[s * INTS + KEY_LEN] != 0 && liveAt(s, at))
+            if (keyLenPlusOne(s) != 0 && liveAt(s, at))
             {
                 action.accept(materialize(s, false));
             }
@@ -174,11 +193,11 @@ final class ConnectionTable
         ConnectionReplica.Entry[] out = new ConnectionReplica.Entry[Math.min(size, 1024)];
         for (int s = 0; s <= mask; s++)
         {
-            if (ints[s * INTS + KEY_LEN] == 0)
+            if (keyLenPlusOne(s) == 0)
             {
                 continue;
             }
-            final long hlc = longs[s * LONGS + HLC];
+            final long hlc = hlc(s);
             if (hlc >= cutHlc || deadAt(hlc, atHorizonMs) || (segmentMask & (1L << segment(keyHash(s)))) == 0)
             {
                 continue;
@@ -202,15 +221,15 @@ final class ConnectionTable
     {
         for (int s = 0; s <= mask; s++)
         {
-            if (ints[s * INTS + KEY_LEN] == 0)
+            if (keyLenPlusOne(s) == 0)
             {
                 continue;
             }
-            final long hlc = longs[s * LONGS + HLC];
+            final long hlc = hlc(s);
             if (hlc < cutHlc && !deadAt(hlc, atHorizonMs))
             {
                 final int hash = keyHash(s);
-                segments[segment(hash)] += versionHash(hash, hlc, node(s), longs[s * LONGS + EXPIRY]);
+                segments[segment(hash)] += versionHash(hash, hlc, node(s), expiryMs(s));
             }
         }
     }
@@ -241,7 +260,7 @@ final class ConnectionTable
         int n = 0;
         for (int s = 0; s <= mask; s++)
         {
-            if (ints[s * INTS + KEY_LEN] != 0)
+            if (keyLenPlusOne(s) != 0)
             {
                 all[n++] = materialize(s, false);
             }
@@ -257,14 +276,21 @@ final class ConnectionTable
      *
      * @return {@link #WON} when the state changed to it, {@link #LOST} when it did not, {@link #REFUSED} when it
      * is a new key and the table is full.
+     * @throws IllegalArgumentException when key or record is longer than {@link #MAX_FIELD_BYTES}.
      */
     int join(final ConnectionReplica.Entry e)
     {
+        final byte[] key = e.key().bytes();
+        final int recordLength = e.tombstone() ? 0 : e.record().length;
+        if (key.length > MAX_FIELD_BYTES || recordLength > MAX_FIELD_BYTES)
+        {
+            throw new IllegalArgumentException("connection version with a " + key.length + "-byte key and a " +
+                recordLength + "-byte record: at most " + MAX_FIELD_BYTES + " bytes each");
+        }
         if (deadAt(e.hlc(), horizonMs))
         {
             return LOST;
         }
-        final byte[] key = e.key().bytes();
         final int hash = e.key().hashCode();
         int slot = find(key, hash);
         if (slot >= 0)
@@ -286,14 +312,15 @@ final class ConnectionTable
             slot = find(key, hash);
         }
         slot = -slot - 1;
-        final int record = e.tombstone() ? 0 : e.record().length;
-        final int offset = append(key, e.record(), record);
-        longs[slot * LONGS + HLC] = e.hlc();
-        longs[slot * LONGS + EXPIRY] = e.expiryMs();
-        longs[slot * LONGS + NODE_HASH] = ((long)e.node() << 32) | (hash & 0xFFFFFFFFL);
-        ints[slot * INTS + OFFSET] = offset;
-        ints[slot * INTS + KEY_LEN] = key.length + 1;
-        ints[slot * INTS + REC_LEN] = e.tombstone() ? 0 : record + 1;
+        final int offset = append(key, e.record(), recordLength);
+        final int base = slot * SLOT_BYTES;
+        slots.putLong(base + HLC, e.hlc());
+        slots.putLong(base + EXPIRY, e.expiryMs());
+        slots.putInt(base + NODE, e.node());
+        slots.putInt(base + KEY_HASH, hash);
+        slots.putInt(base + OFFSET, offset);
+        slots.putShort(base + KEY_LEN, (short)(key.length + 1));
+        slots.putShort(base + REC_LEN, (short)(e.tombstone() ? 0 : recordLength + 1));
         size++;
         return WON;
     }
@@ -312,32 +339,67 @@ final class ConnectionTable
         int s = 0;
         while (s <= mask)
         {
-            if (ints[s * INTS + KEY_LEN] == 0)
+            if (keyLenPlusOne(s) == 0)
             {
                 s++;
             }
-            else if (deadAt(longs[s * LONGS + HLC], horizonMs))
+            else if (deadAt(hlc(s), horizonMs))
             {
                 // Backward shift may move a later (or wrapped, already seen) version into s: look at s again.
                 remove(s);
             }
             else
             {
-                if (!liveAt(s, horizonMs) && ints[s * INTS + REC_LEN] != 0)
+                if (!liveAt(s, horizonMs) && recLenPlusOne(s) != 0)
                 {
-                    garbage += ints[s * INTS + REC_LEN] - 1;
-                    ints[s * INTS + REC_LEN] = 0;
+                    garbage += recLenPlusOne(s) - 1;
+                    slots.putShort(s * SLOT_BYTES + REC_LEN, (short)0);
                 }
                 s++;
             }
         }
         if (garbage >= MIN_GARBAGE_BYTES && garbage * 2 >= arenaEnd)
         {
-            compact(arena.length);
+            compact(arena.capacity());
         }
     }
 
     // ----------------------------------------------------------------------------------------------- internals
+
+    private long hlc(final int slot)
+    {
+        return slots.getLong(slot * SLOT_BYTES + HLC);
+    }
+
+    private long expiryMs(final int slot)
+    {
+        return slots.getLong(slot * SLOT_BYTES + EXPIRY);
+    }
+
+    private int node(final int slot)
+    {
+        return slots.getInt(slot * SLOT_BYTES + NODE);
+    }
+
+    private int keyHash(final int slot)
+    {
+        return slots.getInt(slot * SLOT_BYTES + KEY_HASH);
+    }
+
+    private int offset(final int slot)
+    {
+        return slots.getInt(slot * SLOT_BYTES + OFFSET);
+    }
+
+    private int keyLenPlusOne(final int slot)
+    {
+        return slots.getShort(slot * SLOT_BYTES + KEY_LEN) & 0xFFFF;
+    }
+
+    private int recLenPlusOne(final int slot)
+    {
+        return slots.getShort(slot * SLOT_BYTES + REC_LEN) & 0xFFFF;
+    }
 
     private boolean deadAt(final long hlc, final long atHorizonMs)
     {
@@ -346,17 +408,7 @@ final class ConnectionTable
 
     private boolean liveAt(final int slot, final long atMs)
     {
-        return ints[slot * INTS + REC_LEN] != 0 && longs[slot * LONGS + EXPIRY] > atMs;
-    }
-
-    private int keyHash(final int slot)
-    {
-        return (int)longs[slot * LONGS + NODE_HASH];
-    }
-
-    private int node(final int slot)
-    {
-        return (int)(longs[slot * LONGS + NODE_HASH] >>> 32);
+        return recLenPlusOne(slot) != 0 && expiryMs(slot) > atMs;
     }
 
     /**
@@ -374,27 +426,35 @@ final class ConnectionTable
         int s = home(hash);
         while (true)
         {
-            final int keyLenPlusOne = ints[s * INTS + KEY_LEN];
+            final int keyLenPlusOne = keyLenPlusOne(s);
             if (keyLenPlusOne == 0)
             {
                 return -s - 1;
             }
-            if (keyLenPlusOne == key.length + 1 && keyHash(s) == hash)
+            if (keyLenPlusOne == key.length + 1 && keyHash(s) == hash && arenaEquals(offset(s), key))
             {
-                final int offset = ints[s * INTS + OFFSET];
-                if (Arrays.equals(arena, offset, offset + key.length, key, 0, key.length))
-                {
-                    return s;
-                }
+                return s;
             }
             s = (s + 1) & mask;
         }
     }
 
+    private boolean arenaEquals(final int offset, final byte[] key)
+    {
+        for (int i = 0; i < key.length; i++)
+        {
+            if (arena.get(offset + i) != key[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@link ConnectionReplica.Entry#supersedes}, against the version in {@code slot}. */
     private boolean supersedes(final ConnectionReplica.Entry e, final int slot)
     {
-        final long hlc = longs[slot * LONGS + HLC];
+        final long hlc = hlc(slot);
         if (e.hlc() != hlc)
         {
             return e.hlc() > hlc;
@@ -404,12 +464,12 @@ final class ConnectionTable
         {
             return e.node() > node;
         }
-        final boolean heldTombstone = ints[slot * INTS + REC_LEN] == 0;
+        final boolean heldTombstone = recLenPlusOne(slot) == 0;
         if (e.tombstone() != heldTombstone)
         {
             return e.tombstone();
         }
-        final long expiryMs = longs[slot * LONGS + EXPIRY];
+        final long expiryMs = expiryMs(slot);
         if (e.expiryMs() != expiryMs)
         {
             return e.expiryMs() > expiryMs;
@@ -418,50 +478,62 @@ final class ConnectionTable
         {
             return false;
         }
-        final int from = ints[slot * INTS + OFFSET] + ints[slot * INTS + KEY_LEN] - 1;
-        final int to = from + ints[slot * INTS + REC_LEN] - 1;
-        return Arrays.compareUnsigned(e.record(), 0, e.record().length, arena, from, to) > 0;
+        // Arrays.compareUnsigned on the record bytes: first differing byte, else the longer wins.
+        final byte[] record = e.record();
+        final int from = offset(slot) + keyLenPlusOne(slot) - 1;
+        final int heldLength = recLenPlusOne(slot) - 1;
+        for (int i = 0; i < Math.min(record.length, heldLength); i++)
+        {
+            final int c = Integer.compare(record[i] & 0xFF, arena.get(from + i) & 0xFF);
+            if (c != 0)
+            {
+                return c > 0;
+            }
+        }
+        return record.length > heldLength;
     }
 
     private void overwrite(final int slot, final ConnectionReplica.Entry e)
     {
-        longs[slot * LONGS + HLC] = e.hlc();
-        longs[slot * LONGS + EXPIRY] = e.expiryMs();
-        longs[slot * LONGS + NODE_HASH] = ((long)e.node() << 32) | (keyHash(slot) & 0xFFFFFFFFL);
-        final int keyLen = ints[slot * INTS + KEY_LEN] - 1;
-        final int heldRecord = ints[slot * INTS + REC_LEN] - 1;
+        final int base = slot * SLOT_BYTES;
+        slots.putLong(base + HLC, e.hlc());
+        slots.putLong(base + EXPIRY, e.expiryMs());
+        slots.putInt(base + NODE, e.node());
+        final int keyLen = keyLenPlusOne(slot) - 1;
+        final int heldRecord = recLenPlusOne(slot) - 1;
         if (e.tombstone())
         {
             if (heldRecord >= 0)
             {
                 garbage += heldRecord;
             }
-            ints[slot * INTS + REC_LEN] = 0;
+            slots.putShort(base + REC_LEN, (short)0);
             return;
         }
         final byte[] record = e.record();
         if (heldRecord == record.length)
         {
-            System.arraycopy(record, 0, arena, ints[slot * INTS + OFFSET] + keyLen, record.length);
+            arena.put(offset(slot) + keyLen, record, 0, record.length);
             return;
         }
-        final int offset = ints[slot * INTS + OFFSET];
+        final byte[] key = new byte[keyLen];
         // The key is still in the arena: copy it out before an append may compact the arena under it.
-        final byte[] key = Arrays.copyOfRange(arena, offset, offset + keyLen);
-        ints[slot * INTS + OFFSET] = append(key, record, record.length);
+        arena.get(offset(slot), key, 0, keyLen);
+        final int offset = append(key, record, record.length);
+        slots.putInt(base + OFFSET, offset);
         // Counted after the append: a compaction inside it still copied the old bytes as the slot's.
         garbage += keyLen + Math.max(0, heldRecord);
-        ints[slot * INTS + REC_LEN] = record.length + 1;
+        slots.putShort(base + REC_LEN, (short)(record.length + 1));
     }
 
     /** Copies key and record to the end of the arena (compacting or growing it first if needed). */
     private int append(final byte[] key, final byte[] record, final int recordLength)
     {
         final int need = key.length + recordLength;
-        if (arenaEnd + need > arena.length)
+        if (arenaEnd + need > arena.capacity())
         {
             final int live = arenaEnd - garbage;
-            final long wanted = Math.max((long)arena.length, 2L * (live + need));
+            final long wanted = Math.max((long)arena.capacity(), 2L * (live + need));
             if (wanted > Integer.MAX_VALUE - 8)
             {
                 throw new IllegalStateException("connection table bucket arena above 2 GiB (" + size + " versions)");
@@ -469,10 +541,10 @@ final class ConnectionTable
             compact((int)wanted);
         }
         final int offset = arenaEnd;
-        System.arraycopy(key, 0, arena, offset, key.length);
+        arena.put(offset, key, 0, key.length);
         if (recordLength > 0)
         {
-            System.arraycopy(record, 0, arena, offset + key.length, recordLength);
+            arena.put(offset + key.length, record, 0, recordLength);
         }
         arenaEnd += need;
         return offset;
@@ -481,20 +553,21 @@ final class ConnectionTable
     /** Copies the live bytes of every slot into a fresh arena of {@code bytes}, dropping the garbage. */
     private void compact(final int bytes)
     {
-        final byte[] fresh = new byte[bytes];
+        final ByteBuffer fresh = allocate(bytes);
         int end = 0;
         for (int s = 0; s <= mask; s++)
         {
-            final int keyLenPlusOne = ints[s * INTS + KEY_LEN];
+            final int keyLenPlusOne = keyLenPlusOne(s);
             if (keyLenPlusOne == 0)
             {
                 continue;
             }
-            final int length = keyLenPlusOne - 1 + Math.max(0, ints[s * INTS + REC_LEN] - 1);
-            System.arraycopy(arena, ints[s * INTS + OFFSET], fresh, end, length);
-            ints[s * INTS + OFFSET] = end;
+            final int length = keyLenPlusOne - 1 + Math.max(0, recLenPlusOne(s) - 1);
+            fresh.put(end, arena, offset(s), length);
+            slots.putInt(s * SLOT_BYTES + OFFSET, end);
             end += length;
         }
+        free(arena);
         arena = fresh;
         arenaEnd = end;
         garbage = 0;
@@ -503,67 +576,131 @@ final class ConnectionTable
     /** Empties {@code slot} and shifts back the versions after it whose probe sequence passed over it. */
     private void remove(final int slot)
     {
-        garbage += ints[slot * INTS + KEY_LEN] - 1 + Math.max(0, ints[slot * INTS + REC_LEN] - 1);
+        garbage += keyLenPlusOne(slot) - 1 + Math.max(0, recLenPlusOne(slot) - 1);
         size--;
         int hole = slot;
         int s = (slot + 1) & mask;
-        while (ints[s * INTS + KEY_LEN] != 0)
+        while (keyLenPlusOne(s) != 0)
         {
             final int home = home(keyHash(s));
             // s may fill the hole when its home is not cyclically inside (hole, s].
             final boolean stays = hole <= s ? hole < home && home <= s : hole < home || home <= s;
             if (!stays)
             {
-                System.arraycopy(longs, s * LONGS, longs, hole * LONGS, LONGS);
-                System.arraycopy(ints, s * INTS, ints, hole * INTS, INTS);
+                copySlot(slots, s, slots, hole);
                 hole = s;
             }
             s = (s + 1) & mask;
         }
-        Arrays.fill(longs, hole * LONGS, hole * LONGS + LONGS, 0L);
-        Arrays.fill(ints, hole * INTS, hole * INTS + INTS, 0);
-    }
-
-    private void allocateSlots(final int slots)
-    {
-        longs = new long[slots * LONGS];
-        ints = new int[slots * INTS];
-        mask = slots - 1;
-        shift = Integer.numberOfLeadingZeros(slots) + 1;
-        resizeAt = (int)((long)slots * LOAD_PERCENT / 100);
-    }
-
-    private void rehash(final int slots)
-    {
-        final long[] oldLongs = longs;
-        final int[] oldInts = ints;
-        final int oldSlots = mask + 1;
-        allocateSlots(slots);
-        for (int s = 0; s < oldSlots; s++)
+        for (int i = 0; i < SLOT_BYTES; i += 8)
         {
-            if (oldInts[s * INTS + KEY_LEN] == 0)
+            slots.putLong(hole * SLOT_BYTES + i, 0L);
+        }
+    }
+
+    private static void copySlot(final ByteBuffer from, final int fromSlot, final ByteBuffer to, final int toSlot)
+    {
+        for (int i = 0; i < SLOT_BYTES; i += 8)
+        {
+            to.putLong(toSlot * SLOT_BYTES + i, from.getLong(fromSlot * SLOT_BYTES + i));
+        }
+    }
+
+    private void allocateSlots(final int count)
+    {
+        slots = allocate(Math.multiplyExact(count, SLOT_BYTES));
+        mask = count - 1;
+        shift = Integer.numberOfLeadingZeros(count) + 1;
+        resizeAt = (int)((long)count * LOAD_PERCENT / 100);
+    }
+
+    private void rehash(final int count)
+    {
+        final ByteBuffer old = slots;
+        final int oldCount = mask + 1;
+        allocateSlots(count);
+        for (int s = 0; s < oldCount; s++)
+        {
+            if ((old.getShort(s * SLOT_BYTES + KEY_LEN) & 0xFFFF) == 0)
             {
                 continue;
             }
-            int t = home((int)oldLongs[s * LONGS + NODE_HASH]);
-            while (ints[t * INTS + KEY_LEN] != 0)
+            int t = home(old.getInt(s * SLOT_BYTES + KEY_HASH));
+            while (keyLenPlusOne(t) != 0)
             {
                 t = (t + 1) & mask;
             }
-            System.arraycopy(oldLongs, s * LONGS, longs, t * LONGS, LONGS);
-            System.arraycopy(oldInts, s * INTS, ints, t * INTS, INTS);
+            copySlot(old, s, slots, t);
         }
+        free(old);
     }
 
     /** A new entry holding a copy of the slot's bytes; a tombstone when the slot holds one or when asked. */
     private ConnectionReplica.Entry materialize(final int slot, final boolean asTombstone)
     {
-        final int offset = ints[slot * INTS + OFFSET];
-        final int keyLen = ints[slot * INTS + KEY_LEN] - 1;
-        final int recordLen = ints[slot * INTS + REC_LEN] - 1;
-        final byte[] record = recordLen < 0 || asTombstone ? null :
-            Arrays.copyOfRange(arena, offset + keyLen, offset + keyLen + recordLen);
-        return new ConnectionReplica.Entry(ByteKey.wrap(Arrays.copyOfRange(arena, offset, offset + keyLen)), record,
-            longs[slot * LONGS + HLC], node(slot), longs[slot * LONGS + EXPIRY]);
+        final int offset = offset(slot);
+        final int keyLen = keyLenPlusOne(slot) - 1;
+        final int recordLen = recLenPlusOne(slot) - 1;
+        final byte[] key = new byte[keyLen];
+        arena.get(offset, key, 0, keyLen);
+        byte[] record = null;
+        if (recordLen >= 0 && !asTombstone)
+        {
+            record = new byte[recordLen];
+            arena.get(offset + keyLen, record, 0, recordLen);
+        }
+        return new ConnectionReplica.Entry(ByteKey.wrap(key), record, hlc(slot), node(slot), expiryMs(slot));
+    }
+
+    // ------------------------------------------------------------------------------------------- memory
+
+    /** True when replaced buffers are freed at once (else the collector's cleaner frees them later). */
+    static boolean freesAtOnce()
+    {
+        return FREE != null;
+    }
+
+    private static ByteBuffer allocate(final int bytes)
+    {
+        return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Frees a direct buffer now. Left to the garbage collector, replaced buffers would wait for a collection of
+     * the old generation, which this table exists to make rare, and the JDK forces a full collection when direct
+     * memory runs out.
+     */
+    private static void free(final ByteBuffer buffer)
+    {
+        if (FREE == null)
+        {
+            return;
+        }
+        try
+        {
+            FREE.invokeExact(buffer);
+        }
+        catch (final Throwable t)
+        {
+            // Not freed now: the collector's cleaner frees it later.
+        }
+    }
+
+    /** {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported, open to everyone), or null when absent. */
+    private static MethodHandle freeHandle()
+    {
+        try
+        {
+            final Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+            final Field field = unsafeClass.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            return MethodHandles.lookup()
+                .findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+                .bindTo(field.get(null));
+        }
+        catch (final ReflectiveOperationException | RuntimeException e)
+        {
+            return null;
+        }
     }
 }

@@ -293,6 +293,9 @@ class ConnectionTableTest
         }
         assertThat(table.size()).isEqualTo(n);
         assertThat(table.capacity()).isGreaterThanOrEqualTo(n * 100 / 65).isEqualTo(Integer.highestOneBit(table.capacity()));
+        // Off-heap: 32-byte slots and the key and record bytes, nothing per record on the heap; old buffers freed.
+        assertThat(table.memoryBytes()).isLessThanOrEqualTo(32L * table.capacity() + 2L * n * 20 + 1024);
+        assertThat(ConnectionTable.freesAtOnce()).isTrue();
 
         table.prune(NOW_MS);
         for (int i = 0; i < n; i++)
