@@ -49,6 +49,9 @@ public final class SyncBenchmark
         final long[] scheduledNs = new long[total];
         final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
         final AtomicLong delivered = new AtomicLong();
+        // Worst visibility per second of scheduled send: shows whether the tail is spread or comes in bursts.
+        final java.util.concurrent.atomic.AtomicLongArray worstPerSecondNs =
+            new java.util.concurrent.atomic.AtomicLongArray(seconds + 1);
         final List<ClusterNode> nodes = new ArrayList<>();
         final List<ConnectionReplication> replications = new ArrayList<>();
         try
@@ -66,7 +69,9 @@ public final class SyncBenchmark
                     if (!writer)
                     {
                         final int n = ((key[5] & 0xFF) << 24) | ((key[6] & 0xFF) << 16) | ((key[9] & 0xFF) << 8) | (key[10] & 0xFF);
-                        latency.recordValue(Math.max(0, System.nanoTime() - scheduledNs[n]));
+                        final long ns = Math.max(0, System.nanoTime() - scheduledNs[n]);
+                        latency.recordValue(ns);
+                        worstPerSecondNs.accumulateAndGet(n / rate, ns, Math::max);
                         delivered.incrementAndGet();
                     }
                 }));
@@ -143,6 +148,12 @@ public final class SyncBenchmark
             System.out.printf("visibility latency  p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
                 h.getMaxValue() / 1e6);
+            final StringBuilder worst = new StringBuilder();
+            for (int i = 0; i < seconds; i++)
+            {
+                worst.append(i == 0 ? "" : " ").append(worstPerSecondNs.get(i) / 1_000_000);
+            }
+            System.out.println("worst per second    " + worst + " (ms, by second of scheduled send)");
             System.out.printf("wire bytes          %,d total between the 3 nodes = %.1f B per replicated connection per peer%n",
                 bytes, bytes / 2.0 / Math.max(1, total - dropped));
             // Independent of how loaded the machine is: what one replicated connection costs all three nodes
@@ -198,15 +209,25 @@ public final class SyncBenchmark
     }
 
     /**
-     * Used heap after two full collections (System.gc() is a full collection with ParallelGC and G1). From
-     * {@code Runtime}: with ParallelGC the memory MXBean's figure after a full collection came out 10-60 % below
-     * what the GC log showed.
+     * Heap in use after two full collections (System.gc() is one with ParallelGC and G1): the sum over the heap
+     * pools of what each held after its last collection. Both the memory MXBean's current figure and
+     * {@code Runtime}'s came out tens of MB (up to 250 MB) off what the GC log showed, because eden fills again at
+     * once.
      */
     private static long heapAfterFullGc()
     {
         System.gc();
         System.gc();
-        return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        long used = 0;
+        for (final var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
+        {
+            final var afterGc = pool.getCollectionUsage();
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && afterGc != null)
+            {
+                used += afterGc.getUsed();
+            }
+        }
+        return used;
     }
 
     private static long directBytes()
