@@ -28,6 +28,8 @@ import java.util.function.Consumer;
  * A record rewritten with its length unchanged (the usual case: records are fixed-size) is overwritten in place;
  * otherwise the new bytes are appended and the old ones counted as garbage, which a compaction drops once they are
  * half the arena. Dead versions are removed by backward-shift deletion, so there are no deleted-slot markers.
+ * Slots are at most 50-75 % full and the arena's first size varies (the stagger), so that the buckets of a node
+ * grow at different moments.
  * Buffers replaced by growth or compaction are freed at once rather than when a collection finds them. The table
  * grows by doubling up to {@code maxEntries}; beyond that a new key is refused ({@link #REFUSED}, the replicator
  * counts it) while versions of keys already held are still joined.
@@ -47,8 +49,9 @@ final class ConnectionTable
 
     private static final int INITIAL_SLOTS = 64;
     private static final int INITIAL_ARENA_BYTES = 1024;
-    /** Slots are at most this full (percent); linear probing stays short below ~70 %. */
-    private static final int LOAD_PERCENT = 65;
+    /** Slots are at most 50-75 % full (the share depends on the stagger); linear probing stays short there. */
+    private static final int MIN_LOAD_PERCENT = 50;
+    private static final int LOAD_PERCENT_SPREAD = 25;
     /** Arena garbage is not worth a compaction below this. */
     private static final int MIN_GARBAGE_BYTES = 64 * 1024;
 
@@ -68,6 +71,7 @@ final class ConnectionTable
 
     private final long maxLifetimeMs;
     private final int maxEntries;
+    private final int loadPercent;
     private ByteBuffer slots;
     private int mask;
     private int shift;
@@ -80,14 +84,18 @@ final class ConnectionTable
 
     ConnectionTable(final long maxLifetimeMs)
     {
-        this(maxLifetimeMs, Integer.MAX_VALUE);
+        this(maxLifetimeMs, Integer.MAX_VALUE, 0.5);
     }
 
     /**
      * @param maxLifetimeMs longest a record lives after its clock (the CRDT's clamp).
      * @param maxEntries    most versions (records and tombstones) held; a new key beyond is refused.
+     * @param stagger       in [0, 1): sets how full slots get before doubling (50-75 %) and the arena's first
+     *                      size, so that the buckets of one node, which fill at the same pace (keys spread
+     *                      evenly), grow at different moments instead of all in the same flush: a doubling is an
+     *                      O(n) copy on the replicator's thread, and 64 at once stalled it for hundreds of ms.
      */
-    ConnectionTable(final long maxLifetimeMs, final int maxEntries)
+    ConnectionTable(final long maxLifetimeMs, final int maxEntries, final double stagger)
     {
         if (maxLifetimeMs <= 0)
         {
@@ -97,10 +105,15 @@ final class ConnectionTable
         {
             throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
         }
+        if (!(stagger >= 0 && stagger < 1))
+        {
+            throw new IllegalArgumentException("stagger must be in [0, 1): " + stagger);
+        }
         this.maxLifetimeMs = maxLifetimeMs;
         this.maxEntries = maxEntries;
+        this.loadPercent = MIN_LOAD_PERCENT + (int)(LOAD_PERCENT_SPREAD * stagger);
         allocateSlots(INITIAL_SLOTS);
-        this.arena = allocate(INITIAL_ARENA_BYTES);
+        this.arena = allocate((int)(INITIAL_ARENA_BYTES * (1 + stagger)));
     }
 
     long horizonMs()
@@ -611,7 +624,7 @@ final class ConnectionTable
         slots = allocate(Math.multiplyExact(count, SLOT_BYTES));
         mask = count - 1;
         shift = Integer.numberOfLeadingZeros(count) + 1;
-        resizeAt = (int)((long)count * LOAD_PERCENT / 100);
+        resizeAt = (int)((long)count * loadPercent / 100);
     }
 
     private void rehash(final int count)

@@ -152,7 +152,9 @@ final class StreamReplicator
         this.buckets = new ConnectionTable[settings.buckets()];
         for (int i = 0; i < buckets.length; i++)
         {
-            buckets[i] = new ConnectionTable(settings.maxLifetimeMs(), settings.maxEntriesPerBucket());
+            // Staggered, so that buckets filling at the same pace do not all grow in the same flush.
+            buckets[i] = new ConnectionTable(settings.maxLifetimeMs(), settings.maxEntriesPerBucket(),
+                (double)i / buckets.length);
         }
         this.drained = new ConnectionReplica.Entry[Math.min(settings.batchMax(), 1024)];
     }

@@ -292,7 +292,7 @@ class ConnectionTableTest
             assertThat(table.join(version(i, record(i), at, 1, at + 30_000))).isEqualTo(ConnectionTable.WON);
         }
         assertThat(table.size()).isEqualTo(n);
-        assertThat(table.capacity()).isGreaterThanOrEqualTo(n * 100 / 65).isEqualTo(Integer.highestOneBit(table.capacity()));
+        assertThat(table.capacity()).isGreaterThanOrEqualTo(n * 100 / 75).isEqualTo(Integer.highestOneBit(table.capacity()));
         // Off-heap: 32-byte slots and the key and record bytes, nothing per record on the heap; old buffers freed.
         assertThat(table.memoryBytes()).isLessThanOrEqualTo(32L * table.capacity() + 2L * n * 20 + 1024);
         assertThat(ConnectionTable.freesAtOnce()).isTrue();
@@ -317,7 +317,7 @@ class ConnectionTableTest
     @Test
     void shouldRefuseNewKeysAtCapacityButStillUpdateHeldOnes()
     {
-        final ConnectionTable table = new ConnectionTable(60_000, 3);
+        final ConnectionTable table = new ConnectionTable(60_000, 3, 0.5);
         for (int i = 0; i < 3; i++)
         {
             assertThat(table.join(version(i, record(i), NOW_MS - 60_000, 1, NOW_MS - 50_000))).isEqualTo(ConnectionTable.WON);
@@ -334,9 +334,26 @@ class ConnectionTableTest
     }
 
     @Test
+    void shouldGrowStaggeredTablesAtDifferentSizes()
+    {
+        final ConnectionTable early = new ConnectionTable(60_000, Integer.MAX_VALUE, 0.0);
+        final ConnectionTable late = new ConnectionTable(60_000, Integer.MAX_VALUE, 0.99);
+        for (int i = 0; i < 600; i++)
+        {
+            early.join(version(i, record(i), NOW_MS, 1, NOW_MS + 1000));
+            late.join(version(i, record(i), NOW_MS, 1, NOW_MS + 1000));
+        }
+        // 600 versions: above half of 1024 slots, below three quarters.
+        assertThat(early.capacity()).isEqualTo(2048);
+        assertThat(late.capacity()).isEqualTo(1024);
+        assertThatThrownBy(() -> new ConnectionTable(60_000, 10, 1.0)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("stagger");
+    }
+
+    @Test
     void shouldRefuseANonPositiveCapacityOrLifetimeNamingIt()
     {
-        assertThatThrownBy(() -> new ConnectionTable(60_000, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new ConnectionTable(60_000, 0, 0.5)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("maxEntries");
         assertThatThrownBy(() -> new ConnectionTable(0)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("maxLifetimeMs");
