@@ -28,7 +28,6 @@ import com.esotericsoftware.kryo.io.Output;
 public final class ConnectionReplicaSerializer extends Serializer<ConnectionReplica>
 {
     private static final int FRAGMENT = 1;
-    private static final int MAX_FIELD_BYTES = 1 << 16;
 
     public ConnectionReplicaSerializer()
     {
@@ -48,59 +47,19 @@ public final class ConnectionReplicaSerializer extends Serializer<ConnectionRepl
             return;
         }
 
-        final int[] nodes = new int[entries.length];
-        int nodeCount = 0;
-        int keyLen = entries[0].key().length();
-        int recLen = entries[0].tombstone() ? -1 : entries[0].record().length;
-        for (final ConnectionReplica.Entry e : entries)
-        {
-            if (indexOf(nodes, nodeCount, e.node()) < 0)
-            {
-                nodes[nodeCount++] = e.node();
-            }
-            if (e.key().length() != keyLen)
-            {
-                keyLen = 0;
-            }
-            if (e.tombstone() || e.record().length != recLen)
-            {
-                recLen = -1;
-            }
-        }
-        out.writeVarInt(nodeCount, true);
-        for (int i = 0; i < nodeCount; i++)
-        {
-            out.writeInt(nodes[i]);
-        }
-        out.writeVarInt(keyLen, true);
-        out.writeVarInt(recLen + 1, true);
-
+        final EntryRunHeader header = EntryRunHeader.of(entries, 0, entries.length);
+        header.write(out);
         long previousPhysical = HybridLogicalClock.physicalMs(entries[0].hlc());
         out.writeVarLong(previousPhysical, true);
         for (final ConnectionReplica.Entry e : entries)
         {
-            if (nodeCount > 1)
-            {
-                out.writeVarInt(indexOf(nodes, nodeCount, e.node()), true);
-            }
+            header.writeNode(out, e.node());
             final long physical = HybridLogicalClock.physicalMs(e.hlc());
             out.writeVarLong(physical - previousPhysical, true);
             out.writeVarInt(HybridLogicalClock.logical(e.hlc()), true);
             out.writeVarLong(e.expiryMs() - physical, false);
             previousPhysical = physical;
-            if (keyLen == 0)
-            {
-                out.writeVarInt(e.key().length(), true);
-            }
-            out.writeBytes(e.key().bytes());
-            if (recLen < 0)
-            {
-                out.writeVarInt(e.tombstone() ? 0 : e.record().length + 1, true);
-            }
-            if (!e.tombstone())
-            {
-                out.writeBytes(e.record());
-            }
+            header.writeKeyAndRecord(out, e);
         }
     }
 
@@ -120,59 +79,24 @@ public final class ConnectionReplicaSerializer extends Serializer<ConnectionRepl
             return ConnectionReplica.decoded(new ConnectionReplica.Entry[0], 0, horizonMs, maxLifetimeMs,
                 (flags & FRAGMENT) != 0);
         }
-        final int nodeCount = checked(in.readVarInt(true), count, "node count");
-        final int[] nodes = new int[nodeCount];
-        for (int i = 0; i < nodeCount; i++)
-        {
-            nodes[i] = in.readInt();
-        }
-        final int keyLen = checked(in.readVarInt(true), MAX_FIELD_BYTES, "key length");
-        final int recLenPlusOne = checked(in.readVarInt(true), MAX_FIELD_BYTES, "record length");
-
+        final EntryRunHeader header = EntryRunHeader.read(in, count);
         // Grow as entries really arrive: a forged count must not make us allocate.
         ConnectionReplica.Entry[] entries = new ConnectionReplica.Entry[Math.min(count, 1024)];
         long physical = in.readVarLong(true);
         for (int i = 0; i < count; i++)
         {
-            final int node = nodeCount > 1 ? nodes[checked(in.readVarInt(true), nodeCount - 1, "node index")] :
-                nodes[0];
+            final int node = header.readNode(in);
             physical += in.readVarLong(true);
             final int logical = in.readVarInt(true);
             final long expiryMs = physical + in.readVarLong(false);
-            final int kl = keyLen != 0 ? keyLen : checked(in.readVarInt(true), MAX_FIELD_BYTES, "key length");
-            final byte[] key = in.readBytes(kl);
-            final int rl = recLenPlusOne != 0 ? recLenPlusOne :
-                checked(in.readVarInt(true), MAX_FIELD_BYTES, "record length");
-            final byte[] record = rl == 0 ? null : in.readBytes(rl - 1);
+            final ByteKey key = header.readKey(in);
+            final byte[] record = header.readRecord(in);
             if (i == entries.length)
             {
                 entries = java.util.Arrays.copyOf(entries, Math.min(count, entries.length * 2));
             }
-            entries[i] = new ConnectionReplica.Entry(
-                ByteKey.wrap(key), record, HybridLogicalClock.of(physical, logical), node, expiryMs);
+            entries[i] = new ConnectionReplica.Entry(key, record, HybridLogicalClock.of(physical, logical), node, expiryMs);
         }
         return ConnectionReplica.decoded(entries, count, horizonMs, maxLifetimeMs, (flags & FRAGMENT) != 0);
-    }
-
-    /** Writers per delta are few (usually one), so a scan beats a map. */
-    private static int indexOf(final int[] nodes, final int count, final int node)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (nodes[i] == node)
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int checked(final int value, final int max, final String what)
-    {
-        if (value < 0 || value > max)
-        {
-            throw new KryoException("corrupt connection replica: " + what + " " + value);
-        }
-        return value;
     }
 }

@@ -42,7 +42,8 @@ public final class ConnectionReplication implements ConnectionSync
         final StreamReplicator.Settings stream = new StreamReplicator.Settings(
             c.getInt("buckets"), batchMax, c.getInt("chunk-entries"), c.getBytes("retransmit-buffer"),
             c.getDuration("prune-interval").toMillis(), c.getDuration("max-record-lifetime").toMillis(),
-            c.getDuration("anti-entropy-settle").toMillis(), c.getDuration("catch-up-timeout").toMillis());
+            c.getDuration("anti-entropy-settle").toMillis(), c.getDuration("catch-up-timeout").toMillis(),
+            c.getLong("max-records"));
         final ConnectionReplicator.Settings settings = new ConnectionReplicator.Settings(
             node.nodeId(), c.getDuration("flush-interval"), c.getDuration("anti-entropy-interval"),
             c.getDuration("prune-interval"), c.getDuration("catch-up-timeout"), stream);
@@ -77,6 +78,7 @@ public final class ConnectionReplication implements ConnectionSync
      * templates). Key and record are copied.
      *
      * @return false when the queue is full.
+     * @throws IllegalArgumentException when key or record is longer than 65534 bytes.
      */
     public boolean put(final byte[] key, final byte[] record, final long expiryMs)
     {
@@ -85,6 +87,11 @@ public final class ConnectionReplication implements ConnectionSync
 
     private boolean enqueue(final byte[] key, final byte[] record, final long expiryMs)
     {
+        if (key.length > ConnectionTable.MAX_FIELD_BYTES || record.length > ConnectionTable.MAX_FIELD_BYTES)
+        {
+            throw new IllegalArgumentException("connection key of " + key.length + " bytes and record of " +
+                record.length + " bytes: at most " + ConnectionTable.MAX_FIELD_BYTES + " bytes each");
+        }
         if (!queue.offer(new ConnectionReplicator.Pending(ByteKey.copyOf(key), record.clone(), expiryMs)))
         {
             stats.addQueueFull();

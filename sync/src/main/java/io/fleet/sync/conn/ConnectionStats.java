@@ -21,6 +21,7 @@ public final class ConnectionStats
     private final LongAdder incompleteTransfers = new LongAdder();
     private final LongAdder repairs = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder tableFull = new LongAdder();
     private final LagWindow lag = new LagWindow();
 
     void addBatchSent(final int bytes)
@@ -72,6 +73,20 @@ public final class ConnectionStats
     void addRefused()
     {
         refused.increment();
+    }
+
+    void addTableFull()
+    {
+        tableFull.increment();
+    }
+
+    /**
+     * Versions of new connections this node did not store because its table held {@code max-records} already
+     * (local writes are still sent to the peers; remote ones are not handed to the worker).
+     */
+    public long tableFull()
+    {
+        return tableFull.sum();
     }
 
     /** Batches of local writes sent (each to every peer). */

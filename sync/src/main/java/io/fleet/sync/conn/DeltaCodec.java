@@ -25,8 +25,6 @@ import com.esotericsoftware.kryo.io.Output;
  */
 final class DeltaCodec
 {
-    private static final int MAX_FIELD_BYTES = 1 << 16;
-    private static final int MAX_NODES = 1 << 12;
     private static final ConnectionReplica.Entry[] NONE = new ConnectionReplica.Entry[0];
 
     private DeltaCodec()
@@ -43,37 +41,8 @@ final class DeltaCodec
         {
             return out.toBytes();
         }
-        int[] nodes = new int[4];
-        int nodeCount = 0;
-        int keyLen = entries[from].key().length();
-        int recLen = entries[from].tombstone() ? -1 : entries[from].record().length;
-        for (int i = from; i < to; i++)
-        {
-            final ConnectionReplica.Entry e = entries[i];
-            if (indexOf(nodes, nodeCount, e.node()) < 0)
-            {
-                if (nodeCount == nodes.length)
-                {
-                    nodes = Arrays.copyOf(nodes, nodeCount * 2);
-                }
-                nodes[nodeCount++] = e.node();
-            }
-            if (e.key().length() != keyLen)
-            {
-                keyLen = 0;
-            }
-            if (e.tombstone() || e.record().length != recLen)
-            {
-                recLen = -1;
-            }
-        }
-        out.writeVarInt(nodeCount, true);
-        for (int i = 0; i < nodeCount; i++)
-        {
-            out.writeInt(nodes[i]);
-        }
-        out.writeVarInt(keyLen, true);
-        out.writeVarInt(recLen + 1, true);
+        final EntryRunHeader header = EntryRunHeader.of(entries, from, to);
+        header.write(out);
         long previousHlc = entries[from].hlc();
         long previousExpiryMs = entries[from].expiryMs();
         out.writeVarLong(previousHlc, true);
@@ -81,27 +50,12 @@ final class DeltaCodec
         for (int i = from; i < to; i++)
         {
             final ConnectionReplica.Entry e = entries[i];
-            if (nodeCount > 1)
-            {
-                out.writeVarInt(indexOf(nodes, nodeCount, e.node()), true);
-            }
+            header.writeNode(out, e.node());
             out.writeVarLong(e.hlc() - previousHlc, false);
             out.writeVarLong(e.expiryMs() - previousExpiryMs, false);
             previousHlc = e.hlc();
             previousExpiryMs = e.expiryMs();
-            if (keyLen == 0)
-            {
-                out.writeVarInt(e.key().length(), true);
-            }
-            out.writeBytes(e.key().bytes());
-            if (recLen < 0)
-            {
-                out.writeVarInt(e.tombstone() ? 0 : e.record().length + 1, true);
-            }
-            if (!e.tombstone())
-            {
-                out.writeBytes(e.record());
-            }
+            header.writeKeyAndRecord(out, e);
         }
         return out.toBytes();
     }
@@ -135,61 +89,28 @@ final class DeltaCodec
         {
             return NONE;
         }
-        final int nodeCount = checked(in.readVarInt(true), 1, MAX_NODES, "node count");
-        final int[] nodes = new int[nodeCount];
-        for (int i = 0; i < nodeCount; i++)
-        {
-            nodes[i] = in.readInt();
-        }
-        final int keyLen = checked(in.readVarInt(true), 0, MAX_FIELD_BYTES, "key length");
-        final int recLenPlusOne = checked(in.readVarInt(true), 0, MAX_FIELD_BYTES, "record length");
+        final EntryRunHeader header = EntryRunHeader.read(in, count);
         long hlc = in.readVarLong(true);
         long expiryMs = in.readVarLong(false);
         // Grow as entries really arrive: a forged count must not make us allocate.
         ConnectionReplica.Entry[] entries = new ConnectionReplica.Entry[Math.min(count, 1024)];
         for (int i = 0; i < count; i++)
         {
-            final int node = nodeCount == 1 ? nodes[0] :
-                nodes[checked(in.readVarInt(true), 0, nodeCount - 1, "node index")];
+            final int node = header.readNode(in);
             hlc += in.readVarLong(false);
             expiryMs += in.readVarLong(false);
-            final int kl = keyLen != 0 ? keyLen : checked(in.readVarInt(true), 1, MAX_FIELD_BYTES, "key length");
-            final byte[] key = in.readBytes(kl);
-            final int rl = recLenPlusOne != 0 ? recLenPlusOne :
-                checked(in.readVarInt(true), 0, MAX_FIELD_BYTES, "record length");
-            final byte[] record = rl == 0 ? null : in.readBytes(rl - 1);
+            final ByteKey key = header.readKey(in);
+            final byte[] record = header.readRecord(in);
             if (i == entries.length)
             {
                 entries = Arrays.copyOf(entries, Math.min(count, entries.length * 2));
             }
-            entries[i] = new ConnectionReplica.Entry(ByteKey.wrap(key), record, hlc, node, expiryMs);
+            entries[i] = new ConnectionReplica.Entry(key, record, hlc, node, expiryMs);
         }
         if (in.position() != in.limit())
         {
             throw new KryoException((in.limit() - in.position()) + " trailing bytes");
         }
         return entries;
-    }
-
-    /** Writers per delta are few (usually one), so a scan beats a map. */
-    private static int indexOf(final int[] nodes, final int count, final int node)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (nodes[i] == node)
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int checked(final int value, final int min, final int max, final String what)
-    {
-        if (value < min || value > max)
-        {
-            throw new KryoException(what + " " + value + " outside [" + min + ", " + max + "]");
-        }
-        return value;
     }
 }

@@ -51,15 +51,30 @@ final class StreamReplicator
     /** Static settings, from {@code fleet.sync.connections}. */
     record Settings(
         int buckets, int batchMax, int chunkEntries, long retransmitBufferBytes, long pruneIntervalMs,
-        long maxLifetimeMs, long settleMs, long requestTimeoutMs)
+        long maxLifetimeMs, long settleMs, long requestTimeoutMs, long maxRecords)
     {
         Settings
         {
             if (buckets <= 0 || batchMax <= 0 || chunkEntries <= 0 || retransmitBufferBytes < 0 || pruneIntervalMs <= 0 ||
-                maxLifetimeMs <= 0 || settleMs < 0 || requestTimeoutMs <= 0)
+                maxLifetimeMs <= 0 || settleMs < 0 || requestTimeoutMs <= 0 || maxRecords < buckets)
             {
                 throw new IllegalArgumentException("invalid fleet.sync.connections settings: " + this);
             }
+        }
+
+        /** Without a bound on the versions held. */
+        Settings(
+            final int buckets, final int batchMax, final int chunkEntries, final long retransmitBufferBytes,
+            final long pruneIntervalMs, final long maxLifetimeMs, final long settleMs, final long requestTimeoutMs)
+        {
+            this(buckets, batchMax, chunkEntries, retransmitBufferBytes, pruneIntervalMs, maxLifetimeMs, settleMs,
+                requestTimeoutMs, Integer.MAX_VALUE);
+        }
+
+        /** Versions (records and tombstones) one bucket may hold: {@code maxRecords} spread over the buckets. */
+        int maxEntriesPerBucket()
+        {
+            return (int)Math.min(Integer.MAX_VALUE, (maxRecords + buckets - 1) / buckets);
         }
     }
 
@@ -137,7 +152,9 @@ final class StreamReplicator
         this.buckets = new ConnectionTable[settings.buckets()];
         for (int i = 0; i < buckets.length; i++)
         {
-            buckets[i] = new ConnectionTable(settings.maxLifetimeMs());
+            // Staggered, so that buckets filling at the same pace do not all grow in the same flush.
+            buckets[i] = new ConnectionTable(settings.maxLifetimeMs(), settings.maxEntriesPerBucket(),
+                (double)i / buckets.length);
         }
         this.drained = new ConnectionReplica.Entry[Math.min(settings.batchMax(), 1024)];
     }
@@ -265,7 +282,11 @@ final class StreamReplicator
         }
         for (int i = 0; i < n; i++)
         {
-            buckets[drained[i].key().bucket(buckets.length)].join(drained[i]);
+            if (buckets[drained[i].key().bucket(buckets.length)].join(drained[i]) == ConnectionTable.REFUSED)
+            {
+                // Still sent: the peers may have room, and this node's worker holds the connection anyway.
+                stats.addTableFull();
+            }
         }
         final StreamMessage.Batch batch = new StreamMessage.Batch(nodeId, self, ++lastSeq, DeltaCodec.encode(drained, 0, n));
         java.util.Arrays.fill(drained, 0, n, null);
@@ -501,9 +522,14 @@ final class StreamReplicator
         {
             final ConnectionReplica.Entry e = entries[i];
             maxHlc = Math.max(maxHlc, e.hlc());
-            if (buckets[e.key().bucket(buckets.length)].join(e))
+            final int joined = buckets[e.key().bucket(buckets.length)].join(e);
+            if (joined == ConnectionTable.WON)
             {
                 winners.add(e);
+            }
+            else if (joined == ConnectionTable.REFUSED)
+            {
+                stats.addTableFull();
             }
         }
         clock.observe(maxHlc);
@@ -619,51 +645,18 @@ final class StreamReplicator
         }
     }
 
-    private static int segment(final ConnectionReplica.Entry e)
-    {
-        return e.key().hashCode() >>> 28;
-    }
-
     /** Additive hashes per segment of the versions older than {@code cutHlc} and not dead under the horizon. */
     static long[] digest(final ConnectionTable bucket, final long cutHlc, final long horizonMs)
     {
         final long[] segments = new long[SEGMENTS];
-        bucket.forEach(e ->
-        {
-            if (e.hlc() < cutHlc && !e.deadAt(horizonMs, bucket.maxLifetimeMs()))
-            {
-                segments[segment(e)] += versionHash(e);
-            }
-        });
+        bucket.digest(cutHlc, horizonMs, segments);
         return segments;
-    }
-
-    /** Identifies a version (key, clock, writer, expiry); the same whether or not pruning made it a tombstone. */
-    private static long versionHash(final ConnectionReplica.Entry e)
-    {
-        long h = e.key().hashCode() * 0x9E3779B97F4A7C15L;
-        h ^= e.hlc() * 0xC2B2AE3D27D4EB4FL;
-        h ^= (e.node() & 0xFFFFFFFFL) * 0x165667B19E3779F9L;
-        h ^= e.expiryMs() * 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CEB9FE1A85EC53L;
-        h ^= h >>> 33;
-        return h;
     }
 
     private static byte[] segmentEntries(
         final ConnectionTable bucket, final long mask, final long cutHlc, final long horizonMs)
     {
-        final List<ConnectionReplica.Entry> out = new ArrayList<>();
-        bucket.forEach(e ->
-        {
-            if (e.hlc() < cutHlc && !e.deadAt(horizonMs, bucket.maxLifetimeMs()) && (mask & (1L << segment(e))) != 0)
-            {
-                out.add(e.liveAt(horizonMs) ? e : e.asTombstone());
-            }
-        });
-        final ConnectionReplica.Entry[] entries = out.toArray(new ConnectionReplica.Entry[0]);
-        java.util.Arrays.sort(entries, ConnectionReplica.Entry::compareVersion);
+        final ConnectionReplica.Entry[] entries = bucket.versions(mask, cutHlc, horizonMs);
         return DeltaCodec.encode(entries, 0, entries.length);
     }
 

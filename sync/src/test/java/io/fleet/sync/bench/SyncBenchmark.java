@@ -49,6 +49,9 @@ public final class SyncBenchmark
         final long[] scheduledNs = new long[total];
         final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
         final AtomicLong delivered = new AtomicLong();
+        // Worst visibility per second of scheduled send: shows whether the tail is spread or comes in bursts.
+        final java.util.concurrent.atomic.AtomicLongArray worstPerSecondNs =
+            new java.util.concurrent.atomic.AtomicLongArray(seconds + 1);
         final List<ClusterNode> nodes = new ArrayList<>();
         final List<ConnectionReplication> replications = new ArrayList<>();
         try
@@ -66,7 +69,9 @@ public final class SyncBenchmark
                     if (!writer)
                     {
                         final int n = ((key[5] & 0xFF) << 24) | ((key[6] & 0xFF) << 16) | ((key[9] & 0xFF) << 8) | (key[10] & 0xFF);
-                        latency.recordValue(Math.max(0, System.nanoTime() - scheduledNs[n]));
+                        final long ns = Math.max(0, System.nanoTime() - scheduledNs[n]);
+                        latency.recordValue(ns);
+                        worstPerSecondNs.accumulateAndGet(n / rate, ns, Math::max);
                         delivered.incrementAndGet();
                     }
                 }));
@@ -80,6 +85,8 @@ public final class SyncBenchmark
                 r.caughtUp().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
             Thread.sleep(2000);
+            final long heapBefore = heapAfterFullGc();
+            final long directBefore = directBytes();
             final long bytesBefore = WireBytes.between(ports);
             final long cpuBeforeNs = processCpuNs();
             final long gcBeforeMs = gcMs();
@@ -126,6 +133,12 @@ public final class SyncBenchmark
             final long mainCpuNs = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             final long gcMs = gcMs() - gcBeforeMs;
 
+            // After the window's figures, so that the full collections below do not count in its GC time. Every
+            // node holds every record (the writer its own, the peers theirs), so the growth divides by 3 x records.
+            final long heapAfter = heapAfterFullGc();
+            final long directAfter = directBytes();
+            final long held = total - dropped;
+
             final Histogram h = latency.getIntervalHistogram();
             System.out.printf("rate offered        %,d conn/s for %d s (%,d connections, achieved %,.0f/s, %d refused by full queue)%n",
                 rate, seconds, total, total / (offeredNs / 1e9), dropped);
@@ -135,6 +148,12 @@ public final class SyncBenchmark
             System.out.printf("visibility latency  p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
                 h.getMaxValue() / 1e6);
+            final StringBuilder worst = new StringBuilder();
+            for (int i = 0; i < seconds; i++)
+            {
+                worst.append(i == 0 ? "" : " ").append(worstPerSecondNs.get(i) / 1_000_000);
+            }
+            System.out.println("worst per second    " + worst + " (ms, by second of scheduled send)");
             System.out.printf("wire bytes          %,d total between the 3 nodes = %.1f B per replicated connection per peer%n",
                 bytes, bytes / 2.0 / Math.max(1, total - dropped));
             // Independent of how loaded the machine is: what one replicated connection costs all three nodes
@@ -157,14 +176,20 @@ public final class SyncBenchmark
                 }
                 byPool.forEach((name, t) -> System.out.printf("  thread cpu %6.2f s  %s%n", t / 1e9, name));
             }
+            System.out.printf("heap                %,d MB more after a full GC than before the run = %.0f B per record per node" +
+                " (%,d records x 3 nodes; includes the writer's retransmit buffer)%n",
+                (heapAfter - heapBefore) >> 20, (heapAfter - heapBefore) / (3.0 * Math.max(1, held)), held);
+            System.out.printf("off-heap            %,d MB more direct buffers than before the run = %.0f B per record per node" +
+                " (connection tables; Artery's own buffers are allocated at startup)%n",
+                (directAfter - directBefore) >> 20, (directAfter - directBefore) / (3.0 * Math.max(1, held)));
             final var s = a.stats();
             System.out.printf("writer              %,d batches, %.1f B/record encoded, %d state transfers sent%n",
                 s.batchesSent(), s.batchBytesSent() / (double)Math.max(1, s.flushed()), s.stateTransfersSent());
             for (int i = 1; i < 3; i++)
             {
                 final var p = replications.get(i).stats();
-                System.out.printf("peer %d              %,d batches received, %d resyncs, %d repairs, %d duplicates%n",
-                    i, p.batchesReceived(), p.resyncs(), p.repairs(), p.duplicates());
+                System.out.printf("peer %d              %,d batches received, %d resyncs, %d repairs, %d duplicates, %d table full%n",
+                    i, p.batchesReceived(), p.resyncs(), p.repairs(), p.duplicates(), p.tableFull());
             }
         }
         finally
@@ -181,6 +206,42 @@ public final class SyncBenchmark
     {
         return ((com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory
             .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * Heap in use after two full collections (System.gc() is one with ParallelGC and G1): the sum over the heap
+     * pools of what each held after its last collection. Both the memory MXBean's current figure and
+     * {@code Runtime}'s came out tens of MB (up to 250 MB) off what the GC log showed, because eden fills again at
+     * once.
+     */
+    private static long heapAfterFullGc()
+    {
+        System.gc();
+        System.gc();
+        long used = 0;
+        for (final var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
+        {
+            final var afterGc = pool.getCollectionUsage();
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && afterGc != null)
+            {
+                used += afterGc.getUsed();
+            }
+        }
+        return used;
+    }
+
+    private static long directBytes()
+    {
+        long bytes = 0;
+        for (final var pool : java.lang.management.ManagementFactory.getPlatformMXBeans(
+            java.lang.management.BufferPoolMXBean.class))
+        {
+            if (pool.getName().equals("direct"))
+            {
+                bytes += pool.getMemoryUsed();
+            }
+        }
+        return bytes;
     }
 
     private static long gcMs()

@@ -488,4 +488,43 @@ class StreamReplicatorTest
         net.deliverAll();
         assertHolds(n[1], 7, 1);
     }
+
+    @Test
+    void shouldCountNewConnectionsBeyondMaxRecordsAndStillUpdateHeldOnes()
+    {
+        final Node a = new Node("a", 1, settings(1000, 1 << 20));
+        // Two versions per bucket at B.
+        final Node b = new Node("b", 2, new StreamReplicator.Settings(
+            BUCKETS, 1000, 64, 1 << 20, PRUNE_MS, LIFETIME_MS, 2_000, 3_000, 2 * BUCKETS));
+        for (final Node n : new Node[]{a, b})
+        {
+            n.replicator.peerUp("a");
+            n.replicator.peerUp("b");
+            n.replicator.startCatchUp(1);
+        }
+        for (int i = 0; i < 100; i++)
+        {
+            a.put(i, START_MS + 30_000);
+        }
+        a.flushAll();
+        net.deliverAll();
+
+        assertThat(a.stats.tableFull()).isZero();
+        assertThat(b.handed).hasSizeBetween(BUCKETS, 2 * BUCKETS);
+        assertThat(b.stats.tableFull()).isEqualTo(100 - b.handed.size());
+        for (int k = 0; k < BUCKETS; k++)
+        {
+            assertThat(b.replicator.bucket(k).size()).isLessThanOrEqualTo(2);
+        }
+        assertThat(b.replicator.live()).hasSize(b.handed.size());
+
+        // A connection B holds is still updated.
+        final ByteKey held = b.handed.get(0);
+        nowMs.addAndGet(5);
+        assertThat(a.queue.offer(new ConnectionReplicator.Pending(held, new byte[]{1, 2, 3}, START_MS + 40_000))).isTrue();
+        a.flushAll();
+        net.deliverAll();
+        assertThat(b.worker.get(held)).containsExactly(1, 2, 3);
+        assertThat(b.stats.tableFull()).isEqualTo(100 - b.handed.size() + 1);
+    }
 }
