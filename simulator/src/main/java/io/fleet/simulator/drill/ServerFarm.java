@@ -37,6 +37,7 @@ final class ServerFarm
     private final PacketParser parser = new PacketParser();
     private final ParsedPacket pkt = new ParsedPacket();
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[0]);
+    private final FrameWriter writer = FrameWriter.frame();
     private final java.util.function.LongToIntFunction directorOfMac;
     private long nowNs;
 
@@ -131,7 +132,7 @@ final class ServerFarm
         {
             return;
         }
-        final FrameWriter reply = FrameWriter.frame().macs(mac(rs), routerMac).ipv4(pkt.dst3, pkt.src3);
+        final FrameWriter reply = writer.macs(mac(rs), routerMac).ipv4(pkt.dst3, pkt.src3);
         if (first)
         {
             if (known[rs].add(key))
@@ -152,7 +153,7 @@ final class ServerFarm
         {
             resets[rs]++;
             send(rs, tcp ? reply.tcp(pkt.dstPort, pkt.srcPort, TcpHeader.RST | TcpHeader.ACK, 0, seq, NO_BYTES)
-                : FrameWriter.frame().macs(mac(rs), routerMac).ipv4(RS_BASE + rs, pkt.src3).icmpError(3, 3, 0, inner));
+                : writer.macs(mac(rs), routerMac).ipv4(RS_BASE + rs, pkt.src3).icmpError(3, 3, 0, inner));
             return;
         }
         if (tcp && (pkt.tcpFlags & TcpHeader.FIN) != 0)
