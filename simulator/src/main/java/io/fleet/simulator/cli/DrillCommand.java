@@ -42,6 +42,7 @@ import java.util.stream.Stream;
         "",
         "  ./fleet sim drill --scenario kill-holder",
         "  ./fleet sim drill --scenario partition-and-rs-change --compare --html report.html",
+        "  ./fleet sim drill --scenario kill-holder --method fullnat --compare",
         "  ./fleet sim drill --scenario my-drill.conf --directors 7 --servers 500 --flows 200000 --json out.json",
         "",
         "Built-in scenarios: kill-holder, partition, join, rolling-restart, rs-fail, weight-change, partition-and-rs-change.",
@@ -68,7 +69,8 @@ final class DrillCommand implements Callable<Integer>
     @Option(names = "--scheduler", paramLabel = "NAME", description = "ipvsadm scheduler (rr wrr lc wlc sed nq mh sh ...).")
     String scheduler;
 
-    @Option(names = "--method", paramLabel = "dr|tun", description = "Forwarding method.")
+    @Option(names = "--method", paramLabel = "dr|tun|nat|fullnat", description = {"Forwarding method. NAT: each VIP group's "
+        + "gateway moves with its VIP; FULLNAT: one VIP group, its local address moves with the VIP."})
     String method;
 
     @Option(names = "--sync", paramLabel = "on|off", description = "Connection sync between directors.")

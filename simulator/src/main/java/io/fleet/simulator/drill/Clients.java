@@ -81,6 +81,8 @@ final class Clients
     long completed;
     long broken;
     long unroutable;
+    /** Answers to a flow that did not come from its VIP and service port (NAT/FULLNAT not translated back). */
+    long notFromVip;
 
     Clients(final Fabric fabric, final Workload workload, final int[] vips, final ServerFarm farm, final Knobs knobs,
         final Observer observer)
@@ -267,24 +269,47 @@ final class Clients
         if (f.udp)
         {
             final int seq = f.state == Flow.CLOSING ? f.seq | Integer.MIN_VALUE : f.seq;
-            final byte[] payload = new byte[4 + DATA.length];
+            final byte[] payload = new byte[4 + 6 + DATA.length];
             System.arraycopy(ServerFarm.seqBytes(seq), 0, payload, 0, 4);
-            System.arraycopy(DATA, 0, payload, 4, DATA.length);
+            tag(payload, 4, f);
+            System.arraycopy(DATA, 0, payload, 10, DATA.length);
             frame = w.udp(f.clientPort, UDP_PORT, payload);
-        }
-        else if (f.state == Flow.OPENING)
-        {
-            frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.SYN, 0, 0, NO_BYTES);
-        }
-        else if (f.state == Flow.CLOSING)
-        {
-            frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.FIN | TcpHeader.ACK, f.seq, 1, NO_BYTES);
         }
         else
         {
-            frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.ACK | TcpHeader.PSH, f.seq, 1, DATA);
+            final byte[] option = new byte[8];
+            option[0] = (byte)ServerFarm.TAG_OPTION;
+            option[1] = 8;
+            tag(option, 2, f);
+            w.tcpOptions(option);
+            if (f.state == Flow.OPENING)
+            {
+                frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.SYN, 0, 0, NO_BYTES);
+            }
+            else if (f.state == Flow.CLOSING)
+            {
+                frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.FIN | TcpHeader.ACK, f.seq, 1, NO_BYTES);
+            }
+            else
+            {
+                frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.ACK | TcpHeader.PSH, f.seq, 1, DATA);
+            }
         }
         fabric.transmit(port, frame, now);
+    }
+
+    /**
+     * The flow's client port and address, as FULLNAT's TOA option carries them: the simulated server needs them to
+     * tell which flow a FULLNAT connection (from the director's local address) carries.
+     */
+    private static void tag(final byte[] into, final int at, final Flow f)
+    {
+        into[at] = (byte)(f.clientPort >>> 8);
+        into[at + 1] = (byte)f.clientPort;
+        into[at + 2] = (byte)(f.clientIp >>> 24);
+        into[at + 3] = (byte)(f.clientIp >>> 16);
+        into[at + 4] = (byte)(f.clientIp >>> 8);
+        into[at + 5] = (byte)f.clientIp;
     }
 
     private void arpRequest(final int vip, final long now)
@@ -341,6 +366,11 @@ final class Clients
             return;
         }
         final boolean tcp = pkt.l4Protocol == 6;
+        if (pkt.src3 != vips[f.vip] || pkt.srcPort != (tcp ? TCP_PORT : UDP_PORT))
+        {
+            notFromVip++; // a client stack would not match it to its socket: the flow waits, and breaks in the end
+            return;
+        }
         if (tcp && (pkt.tcpFlags & TcpHeader.RST) != 0)
         {
             breakFlow(f, true, now);

@@ -105,6 +105,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     private final List<long[]> pendingTakeovers = new ArrayList<>();
     private final List<String> pendingTakeoverLabels = new ArrayList<>();
     private final int[] nextServer;
+    private final ForwardingMethod method;
     private final Set<Integer> spares = new HashSet<>();
     private volatile boolean running = true;
     private volatile boolean traffic;
@@ -123,6 +124,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         this.workDir = workDir;
         this.workload = Workload.of(knobs);
         this.fabric = new Fabric(knobs.latencyUs * 1_000L, knobs.loss, knobs.seed);
+        this.method = method(knobs);
         this.picks = new SplittableRandom(knobs.seed * 31 + 7);
         this.vips = new int[knobs.vipCount()];
         for (int v = 0; v < vips.length; v++)
@@ -242,21 +244,57 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
 
     // ============================================================================================ control thread
 
+    /**
+     * What each VIP group moves between directors: its VIP, and the return path that must follow the VIP's holder
+     * (as in the lab): NAT's gateway for the group's servers, FULLNAT's local address.
+     */
+    private List<List<IpAddress>> groupAddresses()
+    {
+        final List<List<IpAddress>> groups = new ArrayList<>();
+        for (int v = 0; v < vips.length; v++)
+        {
+            final List<IpAddress> addresses = new ArrayList<>();
+            addresses.add(IpAddress.ofIpv4(vips[v]));
+            if (method == ForwardingMethod.NAT)
+            {
+                addresses.add(IpAddress.ofIpv4(ServerFarm.gateway(v)));
+            }
+            else if (method == ForwardingMethod.FULLNAT)
+            {
+                addresses.add(IpAddress.ofIpv4(ServerFarm.local(v)));
+            }
+            groups.add(List.copyOf(addresses));
+        }
+        return groups;
+    }
+
     private List<VipGroup> groups()
     {
         final List<VipGroup> groups = new ArrayList<>();
+        final List<List<IpAddress>> addresses = groupAddresses();
         for (int v = 0; v < vips.length; v++)
         {
-            groups.add(new VipGroup("vip" + v, List.of(VipAddress.parse(IpAddress.ofIpv4(vips[v]).toString())), Map.of(), 100,
-                true, 0));
+            final List<VipAddress> list = new ArrayList<>();
+            addresses.get(v).forEach(a -> list.add(VipAddress.parse(a.toString())));
+            groups.add(new VipGroup("vip" + v, list, Map.of(), 100, true, 0));
         }
         return groups;
+    }
+
+    private static ForwardingMethod method(final Knobs knobs)
+    {
+        return switch (knobs.methodName())
+        {
+            case "tun" -> ForwardingMethod.TUN;
+            case "nat" -> ForwardingMethod.NAT;
+            case "fullnat" -> ForwardingMethod.FULLNAT;
+            default -> ForwardingMethod.DR;
+        };
     }
 
     private ForwardingConfig forwarding(final int id)
     {
         final SchedulerKind kind = SchedulerKind.parse("scheduler", knobs.scheduler);
-        final ForwardingMethod method = knobs.method.equalsIgnoreCase("tun") ? ForwardingMethod.TUN : ForwardingMethod.DR;
         final ForwardingConfig fc = new ForwardingConfig().portMac(directorMac(id)).ipv4(IpAddress.ofIpv4(0xC000_0200 + 10 + id))
             .capacity(knobs.tableCapacity, 1024);
         final SchedulerOptions options = SchedulerOptions.DEFAULTS.withRandomSeed(knobs.seed + id);
@@ -277,14 +315,35 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                 for (int s = 0; s < totalServers; s++)
                 {
                     final int weight = spares.contains(s) ? 0 : 1;
-                    servers.add(RealServer.of(ServerFarm.address(s), 0, method, weight, 0, 0));
+                    servers.add(RealServer.of(ServerFarm.address(v, s), 0, method, weight, 0, 0));
                 }
                 fc.service(Service.of(vs, SchedulerFactory.create(vs, options), servers));
             }
         }
-        for (int s = 0; s < totalServers; s++)
+        for (int v = 0; v < vips.length; v++)
         {
-            fc.staticMac(ServerFarm.address(s), ServerFarm.mac(s));
+            for (int s = 0; s < totalServers; s++)
+            {
+                fc.staticMac(ServerFarm.address(v, s), ServerFarm.mac(s));
+            }
+        }
+        fc.neighbours(Math.max(4096, Integer.highestOneBit(2 * vips.length * totalServers) << 1));
+        final List<IpAddress> elected = new ArrayList<>();
+        groupAddresses().forEach(elected::addAll);
+        fc.electedAddresses(elected);
+        if (method == ForwardingMethod.NAT || method == ForwardingMethod.FULLNAT)
+        {
+            // Replies to a client whose MAC this director never saw (a flow it took over): the router's.
+            fc.gatewayMac(Clients.ROUTER_MAC);
+        }
+        if (method == ForwardingMethod.FULLNAT)
+        {
+            final List<IpAddress> locals = new ArrayList<>();
+            for (int v = 0; v < vips.length; v++)
+            {
+                locals.add(IpAddress.ofIpv4(ServerFarm.local(v)));
+            }
+            fc.fullnat(locals, 1024, 65535);
         }
         return fc;
     }
@@ -302,7 +361,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
 
     private SimDirector startDirector(final int id, final List<Integer> seeds)
     {
-        return SimDirector.start(id, clusterPorts[id], fabricPorts[id], seeds, workDir, forwarding(id), ipList(), groups(),
+        return SimDirector.start(id, clusterPorts[id], fabricPorts[id], seeds, workDir, forwarding(id), groupAddresses(), groups(),
             knobs.sync, fabric, this, d ->
             {
                 everStarted.add(d);
@@ -313,16 +372,6 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                     fabric.up(fabricPorts[id], true);
                 });
             });
-    }
-
-    private List<IpAddress> ipList()
-    {
-        final List<IpAddress> list = new ArrayList<>();
-        for (final int v : vips)
-        {
-            list.add(IpAddress.ofIpv4(v));
-        }
-        return list;
     }
 
     private void formFleet()
@@ -698,13 +747,26 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             }
             for (final Service s : d.services)
             {
-                final RealServer rs = s.find(ServerFarm.address(server), s.virtualService().port());
+                final int group = vipIndex(s.virtualService().address());
+                final RealServer rs = s.find(ServerFarm.address(group, server), s.virtualService().port());
                 if (rs != null)
                 {
                     s.edit(rs.address(), rs.port(), rs.method(), weight, 0, 0);
                 }
             }
         }
+    }
+
+    private int vipIndex(final IpAddress vip)
+    {
+        for (int v = 0; v < vips.length; v++)
+        {
+            if (IpAddress.ofIpv4(vips[v]).equals(vip))
+            {
+                return v;
+            }
+        }
+        throw new IllegalStateException("not a VIP of the drill: " + vip);
     }
 
     private SimDirector holderOf(final int group)
@@ -960,21 +1022,29 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     public void onDrop(final SimDirector director, final byte[] frame, final Verdict verdict)
     {
         dropCounts.computeIfAbsent(director.name, n -> new long[Verdict.values().length])[verdict.ordinal()]++;
-        // Untagged IPv4 with ports: the flow is the source address and port.
+        // Untagged IPv4 with ports: the flow is the source address and port (a client's packet), or the destination's
+        // (a NAT reply on its way back to the client).
         if (frame.length >= 38 && frame[12] == 0x08 && frame[13] == 0x00)
         {
             final int ihl = (frame[14] & 0x0F) * 4;
-            final int src = ((frame[26] & 0xFF) << 24) | ((frame[27] & 0xFF) << 16) | ((frame[28] & 0xFF) << 8) | (frame[29] & 0xFF);
-            if (frame.length >= 14 + ihl + 2)
+            if (frame.length >= 14 + ihl + 4)
             {
-                final int port = ((frame[14 + ihl] & 0xFF) << 8) | (frame[15 + ihl] & 0xFF);
-                final int index = workload.indexOf(src, port);
+                int index = workload.indexOf(int32(frame, 26), ((frame[14 + ihl] & 0xFF) << 8) | (frame[15 + ihl] & 0xFF));
+                if (index < 0)
+                {
+                    index = workload.indexOf(int32(frame, 30), ((frame[16 + ihl] & 0xFF) << 8) | (frame[17 + ihl] & 0xFF));
+                }
                 if (index >= 0)
                 {
                     workload.byIndex()[index].lastDrop = verdict.ordinal();
                 }
             }
         }
+    }
+
+    private static int int32(final byte[] b, final int at)
+    {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
     }
 
     @Override
@@ -988,7 +1058,8 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     {
         if (knobs.sync && flow.index % LAG_SAMPLE_EVERY == 0)
         {
-            final int via = directorOfMac(clients.macOf(flow.vip));
+            // The director that forwarded the flow's SYN (the servers saw its MAC); the router's entry if none did.
+            final int via = flow.director > 0 ? flow.director : directorOfMac(clients.macOf(flow.vip));
             final Set<Integer> pending = new HashSet<>();
             for (final SimDirector d : directors)
             {
@@ -1149,6 +1220,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                         f.lastDrop < 0 ? "-" : Verdict.of(f.lastDrop).name(), f.cause.label());
                 }
             }
+            System.err.println("servers' next hops: " + farm.nextHopsForDebug(this::directorOfMac));
             for (final Clients.ArpChange c : changes)
             {
                 System.err.printf(Locale.ROOT, "arp  %8.0f ms vip%d -> d%d%n", (c.atNs() - trafficStartNs) / 1e6, c.vip(),
@@ -1216,6 +1288,8 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                 }
             }
         }
+        result.repliesNotFromVip = clients.notFromVip;
+        result.serverNextHopMisses = farm.nextHopMisses;
         result.framesSent = fabric.framesSent();
         result.framesLost = fabric.framesLost();
         result.framesPartitioned = fabric.framesPartitioned();

@@ -25,7 +25,7 @@ public final class Knobs
     public int flows = 2_000;
     /** ipvsadm scheduler name. */
     public String scheduler = "rr";
-    /** Forwarding method: dr or tun (NAT and FULLNAT need replies through the director, not simulated). */
+    /** Forwarding method: dr, tun, nat or fullnat (NAT and FULLNAT replies come back through the VIP's holder). */
     public String method = "dr";
     /** Connection sync between directors on (Fleet) or off (Keepalived without sync, the stateless baseline). */
     public boolean sync = true;
@@ -78,10 +78,21 @@ public final class Knobs
         return k;
     }
 
-    /** VIPs in use. */
+    /** VIPs in use (FULLNAT: one, see {@link #validate}). */
     public int vipCount()
     {
-        return vips > 0 ? vips : directors;
+        return vips > 0 ? vips : fullnat() ? 1 : directors;
+    }
+
+    /** The method as the core names it: dr, tun, nat or fullnat. */
+    public String methodName()
+    {
+        return method.toLowerCase(Locale.ROOT);
+    }
+
+    boolean fullnat()
+    {
+        return methodName().equals("fullnat");
     }
 
     /** Sets every key present in {@code c} (a scenario's knobs block); errors name the key and its line. */
@@ -136,11 +147,17 @@ public final class Knobs
         {
             problems.add(ex.getMessage());
         }
-        final String m = method.toLowerCase(Locale.ROOT);
-        if (!m.equals("dr") && !m.equals("tun"))
+        final String m = methodName();
+        if (!m.equals("dr") && !m.equals("tun") && !m.equals("nat") && !m.equals("fullnat"))
         {
-            problems.add("method: '" + method + "' is not simulated; one of dr, tun (NAT and FULLNAT replies must pass "
-                + "the director, which the simulated real servers do not route yet)");
+            problems.add("method: '" + method + "' is not one of dr, tun, nat, fullnat");
+        }
+        if (m.equals("fullnat") && vips > 1)
+        {
+            // The core draws FULLNAT source addresses from one pool for all services: a flow of one VIP could get
+            // the local address another director holds, and its replies would go there.
+            problems.add("vips: " + vips + " with method fullnat; FULLNAT runs with one VIP group (the forwarding core's "
+                + "local-address pool is shared by every service, so replies would reach another group's holder)");
         }
         share(problems, "udp-share", udpShare);
         share(problems, "long-lived-share", longLivedShare);

@@ -75,6 +75,8 @@ public final class JsonReport
                 .append(", \"director\": ").append(quote(m.director())).append('}');
         }
         sb.append("],\n");
+        field(sb, "replies_not_from_vip", r.repliesNotFromVip);
+        field(sb, "server_next_hop_misses", r.serverNextHopMisses);
         field(sb, "dual_hold_max_ms", num(r.dualHoldMaxMs));
         field(sb, "dual_hold_after_heal_max_ms", num(r.dualHoldAfterHealMaxMs));
         sb.append("      \"sync_lag_ms\": {\"p50\": ").append(num(r.syncLagP50Ms)).append(", \"p99\": ").append(num(r.syncLagP99Ms))
