@@ -1156,7 +1156,9 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         final SimDirector d = id > 0 ? slots[id] : null;
         for (final Flow f : workload.byIndex())
         {
-            if (f.vip == vip && (f.state == Flow.ESTABLISHED || f.state == Flow.CLOSING))
+            // Opening flows too: a handshake the old holder saw, whose next segment reaches the new holder (DR/TUN
+            // records travel once established, so the new holder cannot have it yet).
+            if (f.vip == vip && f.active())
             {
                 f.unsyncedAtFault = d == null || !d.holds(key(f));
             }
