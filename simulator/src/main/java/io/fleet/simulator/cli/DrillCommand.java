@@ -43,7 +43,7 @@ import java.util.stream.Stream;
         "  ./fleet sim drill --scenario kill-holder",
         "  ./fleet sim drill --scenario partition-and-rs-change --compare --html report.html",
         "  ./fleet sim drill --scenario kill-holder --method fullnat --compare",
-        "  ./fleet sim drill --scenario my-drill.conf --directors 7 --servers 500 --flows 200000 --json out.json",
+        "  ./fleet sim drill --scenario my-drill.conf --directors 7 --servers 500 --flows 200000 --duration 40s --json out.json",
         "",
         "Built-in scenarios: kill-holder, partition, join, rolling-restart, rs-fail, weight-change, partition-and-rs-change.",
         "The cluster runs in real time: a run takes its duration plus ~5-15 s to form and stop the fleet.",
