@@ -112,6 +112,9 @@ final class DrillCommand implements Callable<Integer>
     @Option(names = "--health-delay", paramLabel = "D", description = "Time until a dead real server is taken out.")
     String healthDelay;
 
+    @Option(names = "--ipv6", description = "Every address IPv6 (clients, VIPs, servers; 2001:db8:f1ee::/96).")
+    Boolean ipv6;
+
     @Option(names = "--compare", description = "Run with sync on and with sync off; both in one table and report.")
     boolean compare;
 
@@ -213,6 +216,7 @@ final class DrillCommand implements Callable<Integer>
         put(m, "flows", flows);
         put(m, "scheduler", scheduler);
         put(m, "method", method);
+        put(m, "ipv6", ipv6);
         if (sync != null)
         {
             final String v = sync.toLowerCase(Locale.ROOT);

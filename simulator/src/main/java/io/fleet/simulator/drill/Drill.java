@@ -106,6 +106,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     private final List<String> pendingTakeoverLabels = new ArrayList<>();
     private final int[] nextServer;
     private final ForwardingMethod method;
+    private final Family family;
     private final Set<Integer> spares = new HashSet<>();
     private volatile boolean running = true;
     private volatile boolean traffic;
@@ -125,6 +126,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         this.workload = Workload.of(knobs);
         this.fabric = new Fabric(knobs.latencyUs * 1_000L, knobs.loss, knobs.seed);
         this.method = method(knobs);
+        this.family = new Family(knobs.ipv6);
         this.picks = new SplittableRandom(knobs.seed * 31 + 7);
         this.vips = new int[knobs.vipCount()];
         for (int v = 0; v < vips.length; v++)
@@ -149,8 +151,8 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         this.clusterPorts = new int[maxDirectors + 1];
         this.fabricPorts = new int[maxDirectors + 1];
         this.slots = new SimDirector[maxDirectors + 1];
-        this.farm = new ServerFarm(fabric, workload, totalServers, vips, Clients.ROUTER_MAC, maxDirectors, this::directorOfMac);
-        this.clients = new Clients(fabric, workload, vips, farm, knobs, this);
+        this.farm = new ServerFarm(fabric, workload, totalServers, vips, Clients.ROUTER_MAC, maxDirectors, this::directorOfMac, family);
+        this.clients = new Clients(fabric, workload, vips, farm, knobs, this, family);
         for (int d = 1; d <= maxDirectors; d++)
         {
             clusterPorts[d] = FreePorts.next();
@@ -254,14 +256,14 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         for (int v = 0; v < vips.length; v++)
         {
             final List<IpAddress> addresses = new ArrayList<>();
-            addresses.add(IpAddress.ofIpv4(vips[v]));
+            addresses.add(family.address(vips[v]));
             if (method == ForwardingMethod.NAT)
             {
-                addresses.add(IpAddress.ofIpv4(ServerFarm.gateway(v)));
+                addresses.add(family.address(ServerFarm.gateway(v)));
             }
             else if (method == ForwardingMethod.FULLNAT)
             {
-                addresses.add(IpAddress.ofIpv4(ServerFarm.local(v)));
+                addresses.add(family.address(ServerFarm.local(v)));
             }
             groups.add(List.copyOf(addresses));
         }
@@ -295,14 +297,22 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     private ForwardingConfig forwarding(final int id)
     {
         final SchedulerKind kind = SchedulerKind.parse("scheduler", knobs.scheduler);
-        final ForwardingConfig fc = new ForwardingConfig().portMac(directorMac(id)).ipv4(IpAddress.ofIpv4(0xC000_0200 + 10 + id))
-            .capacity(knobs.tableCapacity, 1024);
+        final ForwardingConfig fc = new ForwardingConfig().portMac(directorMac(id))
+            .capacity(knobs.ipv6 ? 1024 : knobs.tableCapacity, knobs.ipv6 ? knobs.tableCapacity : 1024);
+        if (knobs.ipv6)
+        {
+            fc.ipv6(family.address(0xC000_0200 + 10 + id));
+        }
+        else
+        {
+            fc.ipv4(IpAddress.ofIpv4(0xC000_0200 + 10 + id));
+        }
         final SchedulerOptions options = SchedulerOptions.DEFAULTS.withRandomSeed(knobs.seed + id);
         for (int v = 0; v < vips.length; v++)
         {
             for (final boolean udp : new boolean[] {false, true})
             {
-                final IpAddress vip = IpAddress.ofIpv4(vips[v]);
+                final IpAddress vip = family.address(vips[v]);
                 final VirtualService.Builder b = udp ? VirtualService.udp(vip, Clients.UDP_PORT) : VirtualService.tcp(vip, Clients.TCP_PORT);
                 b.scheduler(kind);
                 if (kind == SchedulerKind.MH || kind == SchedulerKind.SH)
@@ -315,7 +325,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                 for (int s = 0; s < totalServers; s++)
                 {
                     final int weight = spares.contains(s) ? 0 : 1;
-                    servers.add(RealServer.of(ServerFarm.address(v, s), 0, method, weight, 0, 0));
+                    servers.add(RealServer.of(family.address(ServerFarm.address4(v, s)), 0, method, weight, 0, 0));
                 }
                 fc.service(Service.of(vs, SchedulerFactory.create(vs, options), servers));
             }
@@ -324,7 +334,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         {
             for (int s = 0; s < totalServers; s++)
             {
-                fc.staticMac(ServerFarm.address(v, s), ServerFarm.mac(s));
+                fc.staticMac(family.address(ServerFarm.address4(v, s)), ServerFarm.mac(s));
             }
         }
         fc.neighbours(Math.max(4096, Integer.highestOneBit(2 * vips.length * totalServers) << 1));
@@ -341,7 +351,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             final List<IpAddress> locals = new ArrayList<>();
             for (int v = 0; v < vips.length; v++)
             {
-                locals.add(IpAddress.ofIpv4(ServerFarm.local(v)));
+                locals.add(family.address(ServerFarm.local(v)));
             }
             fc.fullnat(locals, 1024, 65535);
         }
@@ -748,7 +758,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             for (final Service s : d.services)
             {
                 final int group = vipIndex(s.virtualService().address());
-                final RealServer rs = s.find(ServerFarm.address(group, server), s.virtualService().port());
+                final RealServer rs = s.find(family.address(ServerFarm.address4(group, server)), s.virtualService().port());
                 if (rs != null)
                 {
                     s.edit(rs.address(), rs.port(), rs.method(), weight, 0, 0);
@@ -761,7 +771,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     {
         for (int v = 0; v < vips.length; v++)
         {
-            if (IpAddress.ofIpv4(vips[v]).equals(vip))
+            if (family.address(vips[v]).equals(vip))
             {
                 return v;
             }
@@ -1024,15 +1034,20 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         dropCounts.computeIfAbsent(director.name, n -> new long[Verdict.values().length])[verdict.ordinal()]++;
         // Untagged IPv4 with ports: the flow is the source address and port (a client's packet), or the destination's
         // (a NAT reply on its way back to the client).
-        if (frame.length >= 38 && frame[12] == 0x08 && frame[13] == 0x00)
+        // Untagged IPv6 (the drill's frames carry no extension headers): the addresses' last words, as for IPv4.
+        final boolean v4 = frame.length >= 38 && frame[12] == 0x08 && frame[13] == 0x00;
+        final boolean v6 = frame.length >= 58 && frame[12] == (byte)0x86 && frame[13] == (byte)0xDD;
+        if (v4 || v6)
         {
-            final int ihl = (frame[14] & 0x0F) * 4;
-            if (frame.length >= 14 + ihl + 4)
+            final int l4 = v4 ? 14 + (frame[14] & 0x0F) * 4 : 54;
+            final int src = v4 ? 26 : 34;
+            final int dst = v4 ? 30 : 50;
+            if (frame.length >= l4 + 4)
             {
-                int index = workload.indexOf(int32(frame, 26), ((frame[14 + ihl] & 0xFF) << 8) | (frame[15 + ihl] & 0xFF));
+                int index = workload.indexOf(int32(frame, src), ((frame[l4] & 0xFF) << 8) | (frame[l4 + 1] & 0xFF));
                 if (index < 0)
                 {
-                    index = workload.indexOf(int32(frame, 30), ((frame[16 + ihl] & 0xFF) << 8) | (frame[17 + ihl] & 0xFF));
+                    index = workload.indexOf(int32(frame, dst), ((frame[l4 + 2] & 0xFF) << 8) | (frame[l4 + 3] & 0xFF));
                 }
                 if (index >= 0)
                 {
@@ -1092,7 +1107,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
 
     private FlowKey key(final Flow f)
     {
-        return new FlowKey().ipv4(f.udp ? 17 : 6, f.clientIp, f.clientPort, vips[f.vip], f.udp ? Clients.UDP_PORT : Clients.TCP_PORT);
+        return family.key(new FlowKey(), f.udp ? 17 : 6, f.clientIp, f.clientPort, vips[f.vip], f.udp ? Clients.UDP_PORT : Clients.TCP_PORT);
     }
 
     /**
@@ -1189,7 +1204,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             {
                 if (c.vip() == t[1] && c.atNs() - t[0] >= 0 && c.mac() != t[2])
                 {
-                    result.takeovers.add(new DrillResult.Takeover(pendingTakeoverLabels.get(i), IpAddress.ofIpv4(vips[(int)t[1]]).toString(),
+                    result.takeovers.add(new DrillResult.Takeover(pendingTakeoverLabels.get(i), family.address(vips[(int)t[1]]).toString(),
                         (c.atNs() - t[0]) / 1_000_000L));
                     break;
                 }
@@ -1202,7 +1217,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             {
                 final int id = directorOfMac(c.mac());
                 result.vipMoves.add(new DrillResult.VipMove((c.atNs() - trafficStartNs) / 1_000_000L,
-                    IpAddress.ofIpv4(vips[c.vip()]).toString(), id > 0 ? "d" + id : "?"));
+                    family.address(vips[c.vip()]).toString(), id > 0 ? "d" + id : "?"));
             }
         }
         if (System.getenv("FLEET_SIM_DEBUG") != null)

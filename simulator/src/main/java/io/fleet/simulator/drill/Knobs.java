@@ -27,6 +27,8 @@ public final class Knobs
     public String scheduler = "rr";
     /** Forwarding method: dr, tun, nat or fullnat (NAT and FULLNAT replies come back through the VIP's holder). */
     public String method = "dr";
+    /** Every address IPv6 (2001:db8:f1ee::/96 plus the IPv4 drill's plan in the last word) instead of IPv4. */
+    public boolean ipv6;
     /** Connection sync between directors on (Fleet) or off (Keepalived without sync, the stateless baseline). */
     public boolean sync = true;
     /** Seed of the workload and of the fault moments. */
@@ -62,6 +64,7 @@ public final class Knobs
         k.flows = flows;
         k.scheduler = scheduler;
         k.method = method;
+        k.ipv6 = ipv6;
         k.sync = sync;
         k.seed = seed;
         k.durationMs = durationMs;
@@ -105,6 +108,7 @@ public final class Knobs
             flows = c.hasPath("flows") ? c.getInt("flows") : flows;
             scheduler = c.hasPath("scheduler") ? c.getString("scheduler") : scheduler;
             method = c.hasPath("method") ? c.getString("method") : method;
+            ipv6 = c.hasPath("ipv6") ? c.getBoolean("ipv6") : ipv6;
             sync = c.hasPath("sync") ? c.getBoolean("sync") : sync;
             seed = c.hasPath("seed") ? c.getLong("seed") : seed;
             durationMs = c.hasPath("duration") ? c.getDuration("duration", TimeUnit.MILLISECONDS) : durationMs;
@@ -212,6 +216,6 @@ public final class Knobs
     public String toString()
     {
         return "directors=" + directors + " servers=" + servers + " flows=" + flows + " scheduler=" + scheduler
-            + " method=" + method + " sync=" + (sync ? "on" : "off") + " seed=" + seed + " duration=" + durationMs + "ms";
+            + " method=" + method + (ipv6 ? " ipv6" : "") + " sync=" + (sync ? "on" : "off") + " seed=" + seed + " duration=" + durationMs + "ms";
     }
 }

@@ -3,6 +3,8 @@ package io.fleet.simulator.drill;
 import io.fleet.director.packet.ArpPacket;
 import io.fleet.director.packet.EthernetHeader;
 import io.fleet.director.packet.FrameWriter;
+import io.fleet.director.packet.IcmpHeader;
+import io.fleet.director.packet.Ipv4Header;
 import io.fleet.director.packet.PacketParser;
 import io.fleet.director.packet.ParseResult;
 import io.fleet.director.packet.ParsedPacket;
@@ -40,11 +42,13 @@ final class ServerFarm
     static final int LOCAL_BASE = 0x0A0F_FF01;
     private static final long ARP_RETRY_NS = 100_000_000L;
     private static final long MISSING = -1;
+    private static final long GROUP_BIT = 0x0100_0000_0000L;
     private static final byte[] NO_BYTES = new byte[0];
     /** TCP option kind carrying the client's address and port (experimental, RFC 4727), as FULLNAT's TOA does. */
     static final int TAG_OPTION = 253;
 
     private final Fabric fabric;
+    private final Family family;
     private final Workload workload;
     private final int[] vips;
     private final long routerMac;
@@ -67,8 +71,9 @@ final class ServerFarm
     private long nowNs;
 
     ServerFarm(final Fabric fabric, final Workload workload, final int count, final int[] vips, final long routerMac,
-        final int maxDirectors, final java.util.function.LongToIntFunction directorOfMac)
+        final int maxDirectors, final java.util.function.LongToIntFunction directorOfMac, final Family family)
     {
+        this.family = family;
         this.fabric = fabric;
         this.workload = workload;
         this.vips = vips;
@@ -91,11 +96,6 @@ final class ServerFarm
     static int address4(final int group, final int rs)
     {
         return 0x0A10_0000 + (group << 16) + rs + 1;
-    }
-
-    static IpAddress address(final int group, final int rs)
-    {
-        return IpAddress.ofIpv4(address4(group, rs));
     }
 
     /** The gateway of group {@code group}'s servers (NAT): 10.(16+group).255.254, held with the group's VIP. */
@@ -129,8 +129,9 @@ final class ServerFarm
         nowNs = now;
         final long destination = Fabric.mac(frame, 0);
         final boolean mine = destination == mac(rs);
-        // Broadcasts: every server hears the same ones, so the first server learns next hops for the farm.
-        if (!mine && (destination != EthernetHeader.BROADCAST_MAC || rs != 0))
+        // Broadcasts and multicasts (IPv6 neighbour discovery): every server hears the same ones, so the first server
+        // learns next hops for the farm.
+        if (!mine && ((destination & GROUP_BIT) == 0 || rs != 0))
         {
             return; // a NIC drops frames for other MACs (flooded unknown unicast)
         }
@@ -149,18 +150,23 @@ final class ServerFarm
             }
             return;
         }
+        if (pkt.ipVersion != family.version())
+        {
+            return;
+        }
+        if (family.ipv6 && pkt.l4Protocol == Ipv4Header.PROTOCOL_ICMPV6 && pkt.icmpType == IcmpHeader.V6_NEIGHBOR_ADVERTISEMENT)
+        {
+            nextHops.put(buffer.getInt(pkt.l4Offset + 8 + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL, Fabric.mac(frame, 6));
+            return;
+        }
         if (!mine)
         {
             return;
         }
-        if (pkt.ipVersion != 4)
-        {
-            return;
-        }
         byte[] inner = frame;
-        if (pkt.l4Protocol == 4)
+        if (pkt.l4Protocol == 4 || pkt.l4Protocol == 41)
         {
-            // TUN: IP-in-IP; the server decapsulates and handles the inner packet as if it had come directly.
+            // TUN: IP-in-IP (IPv6: IPv6-in-IPv6); the server decapsulates and handles the inner packet as if it had come directly.
             final int innerStart = pkt.l3Offset + pkt.l3HeaderLength;
             inner = new byte[14 + frame.length - innerStart];
             System.arraycopy(frame, 0, inner, 0, 14);
@@ -208,7 +214,7 @@ final class ServerFarm
             nextHopMisses++;
             return;
         }
-        final FrameWriter reply = writer.macs(mac(rs), nextHop).ipv4(pkt.dst3, pkt.src3);
+        final FrameWriter reply = family.ip(writer.macs(mac(rs), nextHop), pkt.dst3, pkt.src3);
         if (first)
         {
             if (known[rs].add(key))
@@ -229,7 +235,8 @@ final class ServerFarm
         {
             resets[rs]++;
             send(rs, tcp ? reply.tcp(pkt.dstPort, pkt.srcPort, TcpHeader.RST | TcpHeader.ACK, 0, seq, NO_BYTES)
-                : writer.macs(mac(rs), nextHop).ipv4(address4(group, rs), pkt.src3).icmpError(3, 3, 0, inner));
+                : family.ip(writer.macs(mac(rs), nextHop), address4(group, rs), pkt.src3)
+                    .icmpError(family.unreachableType(), family.portUnreachableCode(), 0, inner));
             return;
         }
         if (tcp && (pkt.tcpFlags & TcpHeader.FIN) != 0)
@@ -288,7 +295,7 @@ final class ServerFarm
     String nextHopsForDebug(final java.util.function.LongToIntFunction director)
     {
         final StringBuilder b = new StringBuilder();
-        nextHops.forEach((ip, mac) -> b.append(IpAddress.ofIpv4((int)ip.longValue())).append("->d").append(director.applyAsInt(mac)).append(' '));
+        nextHops.forEach((ip, mac) -> b.append(family.address((int)ip.longValue())).append("->d").append(director.applyAsInt(mac)).append(' '));
         return b.toString() + "(misses " + nextHopMisses + ")";
     }
 
@@ -301,7 +308,10 @@ final class ServerFarm
             if (asked == MISSING || nowNs - asked >= ARP_RETRY_NS)
             {
                 arpAskedNs.put(address & 0xFFFF_FFFFL, nowNs);
-                fabric.transmit(ports[0], arp.macs(mac(0), EthernetHeader.BROADCAST_MAC).arpRequest(address4(0, 0), address), nowNs);
+                arp.macs(mac(0), EthernetHeader.BROADCAST_MAC);
+                fabric.transmit(ports[0], family.ipv6
+                    ? family.ip(arp, address4(0, 0), address).neighbourSolicitation(family.address(address))
+                    : arp.arpRequest(address4(0, 0), address), nowNs);
             }
         }
         return mac;

@@ -376,7 +376,7 @@ final class SimDirector implements FabricHost
     /** Whether this director's table holds the flow (simulation thread). */
     boolean holds(final io.fleet.director.service.FlowKey key)
     {
-        return core.table(false).find(key) != io.fleet.director.conn.ConnectionTable.NONE;
+        return core.table(key.ipv6()).find(key) != io.fleet.director.conn.ConnectionTable.NONE;
     }
 
     /** Terminates whatever is still running, without waiting for a leave to complete. */

@@ -35,7 +35,7 @@ public final class JsonReport
         sb.append("      \"knobs\": {");
         sb.append("\"directors\": ").append(r.knobs.directors).append(", \"servers\": ").append(r.knobs.servers)
             .append(", \"flows\": ").append(r.knobs.flows).append(", \"scheduler\": ").append(quote(r.knobs.scheduler))
-            .append(", \"method\": ").append(quote(r.knobs.method)).append(", \"seed\": ").append(r.knobs.seed)
+            .append(", \"method\": ").append(quote(r.knobs.method)).append(", \"ipv6\": ").append(r.knobs.ipv6).append(", \"seed\": ").append(r.knobs.seed)
             .append(", \"duration_ms\": ").append(r.knobs.durationMs).append(", \"vips\": ").append(r.knobs.vipCount())
             .append(", \"udp_share\": ").append(num(r.knobs.udpShare)).append(", \"long_lived_share\": ")
             .append(num(r.knobs.longLivedShare)).append(", \"latency_us\": ").append(r.knobs.latencyUs)

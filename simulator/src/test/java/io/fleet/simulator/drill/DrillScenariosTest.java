@@ -59,7 +59,13 @@ class DrillScenariosTest
     private DrillResult run(final String scenario, final boolean sync, final String scheduler, final long durationMs,
         final String method)
     {
-        final String key = scenario + "/" + sync + "/" + scheduler + (method.equals("dr") ? "" : "/" + method);
+        return run(scenario, sync, scheduler, durationMs, method, false);
+    }
+
+    private DrillResult run(final String scenario, final boolean sync, final String scheduler, final long durationMs,
+        final String method, final boolean ipv6)
+    {
+        final String key = scenario + "/" + sync + "/" + scheduler + (method.equals("dr") ? "" : "/" + method) + (ipv6 ? "/ipv6" : "");
         return runs.computeIfAbsent(key, k ->
         {
             final Scenario s = Scenario.load(scenario);
@@ -83,6 +89,11 @@ class DrillScenariosTest
                 knobs.flows = 400;
                 // Without sync a flow the new holder never saw breaks by its drop verdict, not by waiting it out.
                 knobs.clientTimeoutMs = sync ? 5_000 : 2_000;
+            }
+            if (ipv6)
+            {
+                knobs.ipv6 = true;
+                knobs.flows = 300;
             }
             final DrillResult r = Drill.run(s, knobs, work.resolve(k.replace('/', '-')), (phase, f, detail) -> { });
             System.out.println("seed " + SEED + "\n" + TextReport.of(List.of(r)));
@@ -147,6 +158,19 @@ class DrillScenariosTest
         assertThat(r.takeovers).isNotEmpty();
         assertThat(r.broken(Cause.DIRECTOR_FAILOVER)).as("NAT flows the new holder had no mapping for").isPositive();
         assertThat(r.repliesNotFromVip).isZero();
+    }
+
+    @Test
+    void killHolderWithNatOverIpv6ShouldFindTheNewHolderByNeighbourDiscoveryAndBreakNoReplicatedFlow()
+    {
+        final DrillResult r = run("kill-holder", true, "rr", 5_500, "nat", true);
+        assertEveryFlowAccountedFor(r);
+        assertThat(r.takeovers).as("the router learned the new holder from its unsolicited NA").isNotEmpty();
+        assertThat(r.takeovers).extracting(DrillResult.Takeover::vip).allSatisfy(v -> assertThat(v).startsWith("2001:db8:f1ee::"));
+        assertThat(r.completed).as("flows answered through the IPv6 gateway").isPositive();
+        assertThat(r.repliesNotFromVip).isZero();
+        assertThat(r.broken(Cause.DIRECTOR_FAILOVER)).as("replicated IPv6 NAT flows broken by the failover").isZero();
+        assertThat(r.broken(Cause.RS_FAILURE) + r.broken(Cause.TABLE_FULL)).isZero();
     }
 
     @Test
