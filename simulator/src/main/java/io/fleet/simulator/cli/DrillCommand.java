@@ -42,7 +42,8 @@ import java.util.stream.Stream;
         "",
         "  ./fleet sim drill --scenario kill-holder",
         "  ./fleet sim drill --scenario partition-and-rs-change --compare --html report.html",
-        "  ./fleet sim drill --scenario my-drill.conf --directors 7 --servers 500 --flows 200000 --json out.json",
+        "  ./fleet sim drill --scenario kill-holder --method fullnat --compare",
+        "  ./fleet sim drill --scenario my-drill.conf --directors 7 --servers 500 --flows 200000 --duration 40s --json out.json",
         "",
         "Built-in scenarios: kill-holder, partition, join, rolling-restart, rs-fail, weight-change, partition-and-rs-change.",
         "The cluster runs in real time: a run takes its duration plus ~5-15 s to form and stop the fleet.",
@@ -68,7 +69,8 @@ final class DrillCommand implements Callable<Integer>
     @Option(names = "--scheduler", paramLabel = "NAME", description = "ipvsadm scheduler (rr wrr lc wlc sed nq mh sh ...).")
     String scheduler;
 
-    @Option(names = "--method", paramLabel = "dr|tun", description = "Forwarding method.")
+    @Option(names = "--method", paramLabel = "dr|tun|nat|fullnat", description = {"Forwarding method. NAT: each VIP group's "
+        + "gateway moves with its VIP; FULLNAT: one VIP group, its local address moves with the VIP."})
     String method;
 
     @Option(names = "--sync", paramLabel = "on|off", description = "Connection sync between directors.")
@@ -109,6 +111,9 @@ final class DrillCommand implements Callable<Integer>
 
     @Option(names = "--health-delay", paramLabel = "D", description = "Time until a dead real server is taken out.")
     String healthDelay;
+
+    @Option(names = "--ipv6", description = "Every address IPv6 (clients, VIPs, servers; 2001:db8:f1ee::/96).")
+    Boolean ipv6;
 
     @Option(names = "--compare", description = "Run with sync on and with sync off; both in one table and report.")
     boolean compare;
@@ -211,6 +216,7 @@ final class DrillCommand implements Callable<Integer>
         put(m, "flows", flows);
         put(m, "scheduler", scheduler);
         put(m, "method", method);
+        put(m, "ipv6", ipv6);
         if (sync != null)
         {
             final String v = sync.toLowerCase(Locale.ROOT);

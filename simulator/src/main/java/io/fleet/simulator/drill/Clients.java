@@ -3,6 +3,8 @@ package io.fleet.simulator.drill;
 import io.fleet.director.packet.ArpPacket;
 import io.fleet.director.packet.EthernetHeader;
 import io.fleet.director.packet.FrameWriter;
+import io.fleet.director.packet.IcmpHeader;
+import io.fleet.director.packet.Ipv4Header;
 import io.fleet.director.packet.PacketParser;
 import io.fleet.director.packet.ParseResult;
 import io.fleet.director.packet.ParsedPacket;
@@ -33,6 +35,8 @@ final class Clients
     private static final int SLOTS = 8_192;
     private static final long FIRST_RTO_NS = 200_000_000L;
     private static final long ARP_RETRY_NS = 100_000_000L;
+    private static final long GROUP_BIT = 0x0100_0000_0000L;
+    private static final byte[] NO_BYTES = new byte[0];
     private static final byte[] DATA = "GET / HTTP/1.1\r\nHost: sim\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** A change of the router's ARP entry for a VIP. */
@@ -54,6 +58,7 @@ final class Clients
     }
 
     private final Fabric fabric;
+    private final Family family;
     private final int port;
     private final Workload workload;
     private final Flow[] byStart;
@@ -69,6 +74,8 @@ final class Clients
     private final ParsedPacket pkt = new ParsedPacket();
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[0]);
     private final FrameWriter arp = FrameWriter.frame().macs(ROUTER_MAC, EthernetHeader.BROADCAST_MAC);
+    /** One writer for every flow's frames (a writer per frame was a third of the simulation's garbage). */
+    private final FrameWriter writer = FrameWriter.frame();
     private long startNs;
     private long wheelNs;
     private int next;
@@ -78,10 +85,13 @@ final class Clients
     long completed;
     long broken;
     long unroutable;
+    /** Answers to a flow that did not come from its VIP and service port (NAT/FULLNAT not translated back). */
+    long notFromVip;
 
     Clients(final Fabric fabric, final Workload workload, final int[] vips, final ServerFarm farm, final Knobs knobs,
-        final Observer observer)
+        final Observer observer, final Family family)
     {
+        this.family = family;
         this.fabric = fabric;
         this.workload = workload;
         this.byStart = workload.byStart();
@@ -259,29 +269,52 @@ final class Clients
             arpRequest(f.vip, now);
             return;
         }
-        final FrameWriter w = FrameWriter.frame().macs(ROUTER_MAC, mac).ipv4(f.clientIp, vips[f.vip]);
+        final FrameWriter w = family.ip(writer.macs(ROUTER_MAC, mac), f.clientIp, vips[f.vip]);
         final byte[] frame;
         if (f.udp)
         {
             final int seq = f.state == Flow.CLOSING ? f.seq | Integer.MIN_VALUE : f.seq;
-            final byte[] payload = new byte[4 + DATA.length];
+            final byte[] payload = new byte[4 + 6 + DATA.length];
             System.arraycopy(ServerFarm.seqBytes(seq), 0, payload, 0, 4);
-            System.arraycopy(DATA, 0, payload, 4, DATA.length);
+            tag(payload, 4, f);
+            System.arraycopy(DATA, 0, payload, 10, DATA.length);
             frame = w.udp(f.clientPort, UDP_PORT, payload);
-        }
-        else if (f.state == Flow.OPENING)
-        {
-            frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.SYN, 0, 0, new byte[0]);
-        }
-        else if (f.state == Flow.CLOSING)
-        {
-            frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.FIN | TcpHeader.ACK, f.seq, 1, new byte[0]);
         }
         else
         {
-            frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.ACK | TcpHeader.PSH, f.seq, 1, DATA);
+            final byte[] option = new byte[8];
+            option[0] = (byte)ServerFarm.TAG_OPTION;
+            option[1] = 8;
+            tag(option, 2, f);
+            w.tcpOptions(option);
+            if (f.state == Flow.OPENING)
+            {
+                frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.SYN, 0, 0, NO_BYTES);
+            }
+            else if (f.state == Flow.CLOSING)
+            {
+                frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.FIN | TcpHeader.ACK, f.seq, 1, NO_BYTES);
+            }
+            else
+            {
+                frame = w.tcp(f.clientPort, TCP_PORT, TcpHeader.ACK | TcpHeader.PSH, f.seq, 1, DATA);
+            }
         }
         fabric.transmit(port, frame, now);
+    }
+
+    /**
+     * The flow's client port and address, as FULLNAT's TOA option carries them: the simulated server needs them to
+     * tell which flow a FULLNAT connection (from the director's local address) carries.
+     */
+    private static void tag(final byte[] into, final int at, final Flow f)
+    {
+        into[at] = (byte)(f.clientPort >>> 8);
+        into[at + 1] = (byte)f.clientPort;
+        into[at + 2] = (byte)(f.clientIp >>> 24);
+        into[at + 3] = (byte)(f.clientIp >>> 16);
+        into[at + 4] = (byte)(f.clientIp >>> 8);
+        into[at + 5] = (byte)f.clientIp;
     }
 
     private void arpRequest(final int vip, final long now)
@@ -291,16 +324,18 @@ final class Clients
             return;
         }
         arpSentNs[vip] = now;
-        fabric.transmit(port, arp.arpRequest(ROUTER_IP, vips[vip]), now);
+        // IPv6: a neighbour solicitation from the router's address, to the VIP's solicited-node group.
+        fabric.transmit(port, family.ipv6 ? family.ip(arp, ROUTER_IP, vips[vip]).neighbourSolicitation(family.address(vips[vip]))
+            : arp.arpRequest(ROUTER_IP, vips[vip]), now);
     }
 
     private void onFrame(final byte[] frame, final long now)
     {
         nowNs = now;
         final long destination = Fabric.mac(frame, 0);
-        if (destination != ROUTER_MAC && destination != EthernetHeader.BROADCAST_MAC)
+        if (destination != ROUTER_MAC && (destination & GROUP_BIT) == 0)
         {
-            return;
+            return; // neither ours nor broadcast / multicast (IPv6's neighbour discovery)
         }
         buffer.wrap(frame);
         if (parser.parse(buffer, 0, frame.length, pkt) != ParseResult.OK)
@@ -312,14 +347,20 @@ final class Clients
             onArp(now);
             return;
         }
-        if (pkt.ipVersion != 4)
+        if (pkt.ipVersion != family.version())
         {
+            return;
+        }
+        if (family.ipv6 && pkt.l4Protocol == Ipv4Header.PROTOCOL_ICMPV6 && pkt.icmpType == IcmpHeader.V6_NEIGHBOR_ADVERTISEMENT)
+        {
+            // Solicited or unsolicited (the election's takeover burst): the target is the VIP, the sender its holder.
+            onNeighbour(buffer.getInt(pkt.l4Offset + 8 + 12, ByteOrder.BIG_ENDIAN), Fabric.mac(frame, 6), now);
             return;
         }
         if (pkt.icmpError)
         {
             // A server's port unreachable for a datagram of a flow it does not know: the quoted packet names the flow.
-            final int src = buffer.getInt(pkt.innerL3Offset + 12, ByteOrder.BIG_ENDIAN);
+            final int src = pkt.innerSrc3;
             final int srcPort = buffer.getShort(pkt.innerL4Offset, ByteOrder.BIG_ENDIAN) & 0xFFFF;
             final Flow f = flow(src, srcPort);
             if (f != null && f.active())
@@ -338,6 +379,11 @@ final class Clients
             return;
         }
         final boolean tcp = pkt.l4Protocol == 6;
+        if (pkt.src3 != vips[f.vip] || pkt.srcPort != (tcp ? TCP_PORT : UDP_PORT))
+        {
+            notFromVip++; // a client stack would not match it to its socket: the flow waits, and breaks in the end
+            return;
+        }
         if (tcp && (pkt.tcpFlags & TcpHeader.RST) != 0)
         {
             breakFlow(f, true, now);
@@ -376,8 +422,12 @@ final class Clients
 
     private void onArp(final long now)
     {
-        final int senderIp = buffer.getInt(pkt.l3Offset + ArpPacket.SENDER_IP_OFFSET, ByteOrder.BIG_ENDIAN);
-        final long senderMac = EthernetHeader.readMac(buffer, pkt.l3Offset + ArpPacket.SENDER_MAC_OFFSET);
+        onNeighbour(buffer.getInt(pkt.l3Offset + ArpPacket.SENDER_IP_OFFSET, ByteOrder.BIG_ENDIAN),
+            EthernetHeader.readMac(buffer, pkt.l3Offset + ArpPacket.SENDER_MAC_OFFSET), now);
+    }
+
+    private void onNeighbour(final int senderIp, final long senderMac, final long now)
+    {
         for (int v = 0; v < vips.length; v++)
         {
             if (vips[v] == senderIp && vipMac[v] != senderMac)

@@ -60,8 +60,21 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     {
     }
 
-    private record LagProbe(Flow flow, FlowKey key, long sinceNs, int director, Set<Integer> pending)
+    /** A sampled flow whose record is awaited at the other directors; looked at again after {@code nextCheckNs}. */
+    private static final class LagProbe
     {
+        final FlowKey key;
+        final long sinceNs;
+        final Set<Integer> pending;
+        long nextCheckNs;
+
+        LagProbe(final FlowKey key, final long sinceNs, final Set<Integer> pending)
+        {
+            this.key = key;
+            this.sinceNs = sinceNs;
+            this.pending = pending;
+            this.nextCheckNs = sinceNs;
+        }
     }
 
     private final Scenario scenario;
@@ -92,6 +105,8 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     private final List<long[]> pendingTakeovers = new ArrayList<>();
     private final List<String> pendingTakeoverLabels = new ArrayList<>();
     private final int[] nextServer;
+    private final ForwardingMethod method;
+    private final Family family;
     private final Set<Integer> spares = new HashSet<>();
     private volatile boolean running = true;
     private volatile boolean traffic;
@@ -110,6 +125,8 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         this.workDir = workDir;
         this.workload = Workload.of(knobs);
         this.fabric = new Fabric(knobs.latencyUs * 1_000L, knobs.loss, knobs.seed);
+        this.method = method(knobs);
+        this.family = new Family(knobs.ipv6);
         this.picks = new SplittableRandom(knobs.seed * 31 + 7);
         this.vips = new int[knobs.vipCount()];
         for (int v = 0; v < vips.length; v++)
@@ -134,8 +151,8 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         this.clusterPorts = new int[maxDirectors + 1];
         this.fabricPorts = new int[maxDirectors + 1];
         this.slots = new SimDirector[maxDirectors + 1];
-        this.farm = new ServerFarm(fabric, workload, totalServers, vips, Clients.ROUTER_MAC, maxDirectors, this::directorOfMac);
-        this.clients = new Clients(fabric, workload, vips, farm, knobs, this);
+        this.farm = new ServerFarm(fabric, workload, totalServers, vips, Clients.ROUTER_MAC, maxDirectors, this::directorOfMac, family);
+        this.clients = new Clients(fabric, workload, vips, farm, knobs, this, family);
         for (int d = 1; d <= maxDirectors; d++)
         {
             clusterPorts[d] = FreePorts.next();
@@ -229,29 +246,73 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
 
     // ============================================================================================ control thread
 
+    /**
+     * What each VIP group moves between directors: its VIP, and the return path that must follow the VIP's holder
+     * (as in the lab): NAT's gateway for the group's servers, FULLNAT's local address.
+     */
+    private List<List<IpAddress>> groupAddresses()
+    {
+        final List<List<IpAddress>> groups = new ArrayList<>();
+        for (int v = 0; v < vips.length; v++)
+        {
+            final List<IpAddress> addresses = new ArrayList<>();
+            addresses.add(family.address(vips[v]));
+            if (method == ForwardingMethod.NAT)
+            {
+                addresses.add(family.address(ServerFarm.gateway(v)));
+            }
+            else if (method == ForwardingMethod.FULLNAT)
+            {
+                addresses.add(family.address(ServerFarm.local(v)));
+            }
+            groups.add(List.copyOf(addresses));
+        }
+        return groups;
+    }
+
     private List<VipGroup> groups()
     {
         final List<VipGroup> groups = new ArrayList<>();
+        final List<List<IpAddress>> addresses = groupAddresses();
         for (int v = 0; v < vips.length; v++)
         {
-            groups.add(new VipGroup("vip" + v, List.of(VipAddress.parse(IpAddress.ofIpv4(vips[v]).toString())), Map.of(), 100,
-                true, 0));
+            final List<VipAddress> list = new ArrayList<>();
+            addresses.get(v).forEach(a -> list.add(VipAddress.parse(a.toString())));
+            groups.add(new VipGroup("vip" + v, list, Map.of(), 100, true, 0));
         }
         return groups;
+    }
+
+    private static ForwardingMethod method(final Knobs knobs)
+    {
+        return switch (knobs.methodName())
+        {
+            case "tun" -> ForwardingMethod.TUN;
+            case "nat" -> ForwardingMethod.NAT;
+            case "fullnat" -> ForwardingMethod.FULLNAT;
+            default -> ForwardingMethod.DR;
+        };
     }
 
     private ForwardingConfig forwarding(final int id)
     {
         final SchedulerKind kind = SchedulerKind.parse("scheduler", knobs.scheduler);
-        final ForwardingMethod method = knobs.method.equalsIgnoreCase("tun") ? ForwardingMethod.TUN : ForwardingMethod.DR;
-        final ForwardingConfig fc = new ForwardingConfig().portMac(directorMac(id)).ipv4(IpAddress.ofIpv4(0xC000_0200 + 10 + id))
-            .capacity(knobs.tableCapacity, 1024);
+        final ForwardingConfig fc = new ForwardingConfig().portMac(directorMac(id))
+            .capacity(knobs.ipv6 ? 1024 : knobs.tableCapacity, knobs.ipv6 ? knobs.tableCapacity : 1024);
+        if (knobs.ipv6)
+        {
+            fc.ipv6(family.address(0xC000_0200 + 10 + id));
+        }
+        else
+        {
+            fc.ipv4(IpAddress.ofIpv4(0xC000_0200 + 10 + id));
+        }
         final SchedulerOptions options = SchedulerOptions.DEFAULTS.withRandomSeed(knobs.seed + id);
         for (int v = 0; v < vips.length; v++)
         {
             for (final boolean udp : new boolean[] {false, true})
             {
-                final IpAddress vip = IpAddress.ofIpv4(vips[v]);
+                final IpAddress vip = family.address(vips[v]);
                 final VirtualService.Builder b = udp ? VirtualService.udp(vip, Clients.UDP_PORT) : VirtualService.tcp(vip, Clients.TCP_PORT);
                 b.scheduler(kind);
                 if (kind == SchedulerKind.MH || kind == SchedulerKind.SH)
@@ -264,14 +325,35 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                 for (int s = 0; s < totalServers; s++)
                 {
                     final int weight = spares.contains(s) ? 0 : 1;
-                    servers.add(RealServer.of(ServerFarm.address(s), 0, method, weight, 0, 0));
+                    servers.add(RealServer.of(family.address(ServerFarm.address4(v, s)), 0, method, weight, 0, 0));
                 }
                 fc.service(Service.of(vs, SchedulerFactory.create(vs, options), servers));
             }
         }
-        for (int s = 0; s < totalServers; s++)
+        for (int v = 0; v < vips.length; v++)
         {
-            fc.staticMac(ServerFarm.address(s), ServerFarm.mac(s));
+            for (int s = 0; s < totalServers; s++)
+            {
+                fc.staticMac(family.address(ServerFarm.address4(v, s)), ServerFarm.mac(s));
+            }
+        }
+        fc.neighbours(Math.max(4096, Integer.highestOneBit(2 * vips.length * totalServers) << 1));
+        final List<IpAddress> elected = new ArrayList<>();
+        groupAddresses().forEach(elected::addAll);
+        fc.electedAddresses(elected);
+        if (method == ForwardingMethod.NAT || method == ForwardingMethod.FULLNAT)
+        {
+            // Replies to a client whose MAC this director never saw (a flow it took over): the router's.
+            fc.gatewayMac(Clients.ROUTER_MAC);
+        }
+        if (method == ForwardingMethod.FULLNAT)
+        {
+            final List<IpAddress> locals = new ArrayList<>();
+            for (int v = 0; v < vips.length; v++)
+            {
+                locals.add(family.address(ServerFarm.local(v)));
+            }
+            fc.fullnat(locals, 1024, 65535);
         }
         return fc;
     }
@@ -289,7 +371,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
 
     private SimDirector startDirector(final int id, final List<Integer> seeds)
     {
-        return SimDirector.start(id, clusterPorts[id], fabricPorts[id], seeds, workDir, forwarding(id), ipList(), groups(),
+        return SimDirector.start(id, clusterPorts[id], fabricPorts[id], seeds, workDir, forwarding(id), groupAddresses(), groups(),
             knobs.sync, fabric, this, d ->
             {
                 everStarted.add(d);
@@ -300,16 +382,6 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                     fabric.up(fabricPorts[id], true);
                 });
             });
-    }
-
-    private List<IpAddress> ipList()
-    {
-        final List<IpAddress> list = new ArrayList<>();
-        for (final int v : vips)
-        {
-            list.add(IpAddress.ofIpv4(v));
-        }
-        return list;
     }
 
     private void formFleet()
@@ -685,13 +757,26 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             }
             for (final Service s : d.services)
             {
-                final RealServer rs = s.find(ServerFarm.address(server), s.virtualService().port());
+                final int group = vipIndex(s.virtualService().address());
+                final RealServer rs = s.find(family.address(ServerFarm.address4(group, server)), s.virtualService().port());
                 if (rs != null)
                 {
                     s.edit(rs.address(), rs.port(), rs.method(), weight, 0, 0);
                 }
             }
         }
+    }
+
+    private int vipIndex(final IpAddress vip)
+    {
+        for (int v = 0; v < vips.length; v++)
+        {
+            if (family.address(vips[v]).equals(vip))
+            {
+                return v;
+            }
+        }
+        throw new IllegalStateException("not a VIP of the drill: " + vip);
     }
 
     private SimDirector holderOf(final int group)
@@ -947,21 +1032,34 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     public void onDrop(final SimDirector director, final byte[] frame, final Verdict verdict)
     {
         dropCounts.computeIfAbsent(director.name, n -> new long[Verdict.values().length])[verdict.ordinal()]++;
-        // Untagged IPv4 with ports: the flow is the source address and port.
-        if (frame.length >= 38 && frame[12] == 0x08 && frame[13] == 0x00)
+        // Untagged IPv4 with ports: the flow is the source address and port (a client's packet), or the destination's
+        // (a NAT reply on its way back to the client).
+        // Untagged IPv6 (the drill's frames carry no extension headers): the addresses' last words, as for IPv4.
+        final boolean v4 = frame.length >= 38 && frame[12] == 0x08 && frame[13] == 0x00;
+        final boolean v6 = frame.length >= 58 && frame[12] == (byte)0x86 && frame[13] == (byte)0xDD;
+        if (v4 || v6)
         {
-            final int ihl = (frame[14] & 0x0F) * 4;
-            final int src = ((frame[26] & 0xFF) << 24) | ((frame[27] & 0xFF) << 16) | ((frame[28] & 0xFF) << 8) | (frame[29] & 0xFF);
-            if (frame.length >= 14 + ihl + 2)
+            final int l4 = v4 ? 14 + (frame[14] & 0x0F) * 4 : 54;
+            final int src = v4 ? 26 : 34;
+            final int dst = v4 ? 30 : 50;
+            if (frame.length >= l4 + 4)
             {
-                final int port = ((frame[14 + ihl] & 0xFF) << 8) | (frame[15 + ihl] & 0xFF);
-                final int index = workload.indexOf(src, port);
+                int index = workload.indexOf(int32(frame, src), ((frame[l4] & 0xFF) << 8) | (frame[l4 + 1] & 0xFF));
+                if (index < 0)
+                {
+                    index = workload.indexOf(int32(frame, dst), ((frame[l4 + 2] & 0xFF) << 8) | (frame[l4 + 3] & 0xFF));
+                }
                 if (index >= 0)
                 {
                     workload.byIndex()[index].lastDrop = verdict.ordinal();
                 }
             }
         }
+    }
+
+    private static int int32(final byte[] b, final int at)
+    {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
     }
 
     @Override
@@ -975,7 +1073,8 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
     {
         if (knobs.sync && flow.index % LAG_SAMPLE_EVERY == 0)
         {
-            final int via = directorOfMac(clients.macOf(flow.vip));
+            // The director that forwarded the flow's SYN (the servers saw its MAC); the router's entry if none did.
+            final int via = flow.director > 0 ? flow.director : directorOfMac(clients.macOf(flow.vip));
             final Set<Integer> pending = new HashSet<>();
             for (final SimDirector d : directors)
             {
@@ -986,7 +1085,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             }
             if (!pending.isEmpty())
             {
-                probes.add(new LagProbe(flow, key(flow), nowNs, via, pending));
+                probes.add(new LagProbe(key(flow), nowNs, pending));
             }
         }
     }
@@ -1008,38 +1107,56 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
 
     private FlowKey key(final Flow f)
     {
-        return new FlowKey().ipv4(f.udp ? 17 : 6, f.clientIp, f.clientPort, vips[f.vip], f.udp ? Clients.UDP_PORT : Clients.TCP_PORT);
+        return family.key(new FlowKey(), f.udp ? 17 : 6, f.clientIp, f.clientPort, vips[f.vip], f.udp ? Clients.UDP_PORT : Clients.TCP_PORT);
     }
 
+    /**
+     * Looks each probe up at the directors still missing it: every 5 ms while it is young, then every sixteenth of
+     * its age (the lag is known to within ~6%), so that a fleet whose sync falls behind does not also make the
+     * simulation thread look up thousands of probes every 5 ms (it did, at 10,000 new flows/s).
+     */
     private void checkLag(final long now)
     {
         for (int i = probes.size() - 1; i >= 0; i--)
         {
             final LagProbe p = probes.get(i);
-            p.pending().removeIf(id ->
+            if (p.nextCheckNs - now > 0)
+            {
+                continue;
+            }
+            p.pending.removeIf(id ->
             {
                 final SimDirector d = slots[id];
                 if (d == null || !d.alive())
                 {
                     return true;
                 }
-                if (d.holds(p.key()))
+                if (d.holds(p.key))
                 {
-                    lags.add(new double[] {(p.sinceNs() - trafficStartNs) / 1e6, (now - p.sinceNs()) / 1e6});
+                    lags.add(new double[] {(p.sinceNs - trafficStartNs) / 1e6, (now - p.sinceNs) / 1e6});
                     return true;
                 }
                 return false;
             });
-            if (p.pending().isEmpty())
+            p.nextCheckNs = now + Math.max(LAG_CHECK_NS, (now - p.sinceNs) / 16);
+            if (p.pending.isEmpty())
             {
-                probes.remove(i);
+                removeProbe(i);
             }
-            else if (now - p.sinceNs() > LAG_GIVE_UP_NS)
+            else if (now - p.sinceNs > LAG_GIVE_UP_NS)
             {
-                lagMissing += p.pending().size();
-                probes.remove(i);
+                lagMissing += p.pending.size();
+                removeProbe(i);
             }
         }
+    }
+
+    /** Removes without shifting the list (order does not matter). */
+    private void removeProbe(final int i)
+    {
+        final int last = probes.size() - 1;
+        probes.set(i, probes.get(last));
+        probes.remove(last);
     }
 
     /** The router moved a VIP to another MAC: was each of its live flows in the new director's table then? */
@@ -1054,7 +1171,9 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         final SimDirector d = id > 0 ? slots[id] : null;
         for (final Flow f : workload.byIndex())
         {
-            if (f.vip == vip && (f.state == Flow.ESTABLISHED || f.state == Flow.CLOSING))
+            // Opening flows too: a handshake the old holder saw, whose next segment reaches the new holder (DR/TUN
+            // records travel once established, so the new holder cannot have it yet).
+            if (f.vip == vip && f.active())
             {
                 f.unsyncedAtFault = d == null || !d.holds(key(f));
             }
@@ -1085,7 +1204,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             {
                 if (c.vip() == t[1] && c.atNs() - t[0] >= 0 && c.mac() != t[2])
                 {
-                    result.takeovers.add(new DrillResult.Takeover(pendingTakeoverLabels.get(i), IpAddress.ofIpv4(vips[(int)t[1]]).toString(),
+                    result.takeovers.add(new DrillResult.Takeover(pendingTakeoverLabels.get(i), family.address(vips[(int)t[1]]).toString(),
                         (c.atNs() - t[0]) / 1_000_000L));
                     break;
                 }
@@ -1098,7 +1217,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
             {
                 final int id = directorOfMac(c.mac());
                 result.vipMoves.add(new DrillResult.VipMove((c.atNs() - trafficStartNs) / 1_000_000L,
-                    IpAddress.ofIpv4(vips[c.vip()]).toString(), id > 0 ? "d" + id : "?"));
+                    family.address(vips[c.vip()]).toString(), id > 0 ? "d" + id : "?"));
             }
         }
         if (System.getenv("FLEET_SIM_DEBUG") != null)
@@ -1118,6 +1237,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                         f.lastDrop < 0 ? "-" : Verdict.of(f.lastDrop).name(), f.cause.label());
                 }
             }
+            System.err.println("servers' next hops: " + farm.nextHopsForDebug(this::directorOfMac));
             for (final Clients.ArpChange c : changes)
             {
                 System.err.printf(Locale.ROOT, "arp  %8.0f ms vip%d -> d%d%n", (c.atNs() - trafficStartNs) / 1e6, c.vip(),
@@ -1132,7 +1252,7 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
         }
         Arrays.sort(lagValues);
         result.syncLagSamples = lagValues.length;
-        result.syncLagMissing = lagMissing + probes.stream().mapToLong(p -> p.pending().size()).sum();
+        result.syncLagMissing = lagMissing + probes.stream().mapToLong(p -> p.pending.size()).sum();
         if (lagValues.length > 0)
         {
             result.syncLagP50Ms = percentile(lagValues, 0.50);
@@ -1185,6 +1305,8 @@ public final class Drill implements SimDirector.Observer, Clients.Observer
                 }
             }
         }
+        result.repliesNotFromVip = clients.notFromVip;
+        result.serverNextHopMisses = farm.nextHopMisses;
         result.framesSent = fabric.framesSent();
         result.framesLost = fabric.framesLost();
         result.framesPartitioned = fabric.framesPartitioned();

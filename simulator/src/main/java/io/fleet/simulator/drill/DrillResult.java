@@ -67,6 +67,13 @@ public final class DrillResult
     public final Map<String, Long> drops = new LinkedHashMap<>();
     public final List<Sample> series = new ArrayList<>();
     public final List<LagSample> lagSeries = new ArrayList<>();
+    /**
+     * Answers the clients got from another source than their flow's VIP and service port: a NAT or FULLNAT reply
+     * that reached the client without passing a director that translated it back. 0 when the return path works.
+     */
+    public long repliesNotFromVip;
+    /** Replies the real servers dropped because they had no MAC yet for their next hop (NAT gateway, FULLNAT local address). */
+    public long serverNextHopMisses;
     public long framesSent;
     public long framesLost;
     public long framesPartitioned;

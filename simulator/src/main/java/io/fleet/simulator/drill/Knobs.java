@@ -25,8 +25,10 @@ public final class Knobs
     public int flows = 2_000;
     /** ipvsadm scheduler name. */
     public String scheduler = "rr";
-    /** Forwarding method: dr or tun (NAT and FULLNAT need replies through the director, not simulated). */
+    /** Forwarding method: dr, tun, nat or fullnat (NAT and FULLNAT replies come back through the VIP's holder). */
     public String method = "dr";
+    /** Every address IPv6 (2001:db8:f1ee::/96 plus the IPv4 drill's plan in the last word) instead of IPv4. */
+    public boolean ipv6;
     /** Connection sync between directors on (Fleet) or off (Keepalived without sync, the stateless baseline). */
     public boolean sync = true;
     /** Seed of the workload and of the fault moments. */
@@ -62,6 +64,7 @@ public final class Knobs
         k.flows = flows;
         k.scheduler = scheduler;
         k.method = method;
+        k.ipv6 = ipv6;
         k.sync = sync;
         k.seed = seed;
         k.durationMs = durationMs;
@@ -78,10 +81,21 @@ public final class Knobs
         return k;
     }
 
-    /** VIPs in use. */
+    /** VIPs in use (FULLNAT: one, see {@link #validate}). */
     public int vipCount()
     {
-        return vips > 0 ? vips : directors;
+        return vips > 0 ? vips : fullnat() ? 1 : directors;
+    }
+
+    /** The method as the core names it: dr, tun, nat or fullnat. */
+    public String methodName()
+    {
+        return method.toLowerCase(Locale.ROOT);
+    }
+
+    boolean fullnat()
+    {
+        return methodName().equals("fullnat");
     }
 
     /** Sets every key present in {@code c} (a scenario's knobs block); errors name the key and its line. */
@@ -94,6 +108,7 @@ public final class Knobs
             flows = c.hasPath("flows") ? c.getInt("flows") : flows;
             scheduler = c.hasPath("scheduler") ? c.getString("scheduler") : scheduler;
             method = c.hasPath("method") ? c.getString("method") : method;
+            ipv6 = c.hasPath("ipv6") ? c.getBoolean("ipv6") : ipv6;
             sync = c.hasPath("sync") ? c.getBoolean("sync") : sync;
             seed = c.hasPath("seed") ? c.getLong("seed") : seed;
             durationMs = c.hasPath("duration") ? c.getDuration("duration", TimeUnit.MILLISECONDS) : durationMs;
@@ -136,11 +151,17 @@ public final class Knobs
         {
             problems.add(ex.getMessage());
         }
-        final String m = method.toLowerCase(Locale.ROOT);
-        if (!m.equals("dr") && !m.equals("tun"))
+        final String m = methodName();
+        if (!m.equals("dr") && !m.equals("tun") && !m.equals("nat") && !m.equals("fullnat"))
         {
-            problems.add("method: '" + method + "' is not simulated; one of dr, tun (NAT and FULLNAT replies must pass "
-                + "the director, which the simulated real servers do not route yet)");
+            problems.add("method: '" + method + "' is not one of dr, tun, nat, fullnat");
+        }
+        if (m.equals("fullnat") && vips > 1)
+        {
+            // The core draws FULLNAT source addresses from one pool for all services: a flow of one VIP could get
+            // the local address another director holds, and its replies would go there.
+            problems.add("vips: " + vips + " with method fullnat; FULLNAT runs with one VIP group (the forwarding core's "
+                + "local-address pool is shared by every service, so replies would reach another group's holder)");
         }
         share(problems, "udp-share", udpShare);
         share(problems, "long-lived-share", longLivedShare);
@@ -195,6 +216,6 @@ public final class Knobs
     public String toString()
     {
         return "directors=" + directors + " servers=" + servers + " flows=" + flows + " scheduler=" + scheduler
-            + " method=" + method + " sync=" + (sync ? "on" : "off") + " seed=" + seed + " duration=" + durationMs + "ms";
+            + " method=" + method + (ipv6 ? " ipv6" : "") + " sync=" + (sync ? "on" : "off") + " seed=" + seed + " duration=" + durationMs + "ms";
     }
 }

@@ -69,7 +69,8 @@ final class SimDirector implements FabricHost
     private final ConnectionReplication replication;
     private final Fabric fabric;
     private final Observer observer;
-    private final List<IpAddress> vips;
+    /** Per VIP group, every address it moves (the VIP, NAT's gateway, FULLNAT's local address). */
+    private final List<List<IpAddress>> groupAddresses;
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(65_536);
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[0]);
     private ClusterVipService election;
@@ -78,7 +79,7 @@ final class SimDirector implements FabricHost
     private long nowNs;
 
     private SimDirector(final int id, final int clusterPort, final int fabricPort, final List<Integer> seedPorts,
-        final Path dataDir, final ForwardingConfig forwarding, final List<IpAddress> vips, final boolean sync,
+        final Path dataDir, final ForwardingConfig forwarding, final List<List<IpAddress>> groupAddresses, final boolean sync,
         final Fabric fabric, final Observer observer)
     {
         this.id = id;
@@ -89,7 +90,7 @@ final class SimDirector implements FabricHost
         this.self = "127.0.0.1:" + clusterPort;
         this.fabric = fabric;
         this.observer = observer;
-        this.vips = vips;
+        this.groupAddresses = groupAddresses;
         this.services = forwarding.services();
         this.node = ClusterNode.start(clusterConfig(clusterPort, seedPorts, dataDir.resolve(name + "-" + System.nanoTime())));
         this.nowNs = System.nanoTime();
@@ -118,10 +119,10 @@ final class SimDirector implements FabricHost
      * have caught up, and only then joins the election, as {@code Fleetd} does. Blocks: call from a control thread.
      */
     static SimDirector start(final int id, final int clusterPort, final int fabricPort, final List<Integer> seedPorts,
-        final Path dataDir, final ForwardingConfig forwarding, final List<IpAddress> vips, final List<VipGroup> groups,
+        final Path dataDir, final ForwardingConfig forwarding, final List<List<IpAddress>> groupAddresses, final List<VipGroup> groups,
         final boolean sync, final Fabric fabric, final Observer observer, final java.util.function.Consumer<SimDirector> attach)
     {
-        final SimDirector d = new SimDirector(id, clusterPort, fabricPort, seedPorts, dataDir, forwarding, vips, sync, fabric,
+        final SimDirector d = new SimDirector(id, clusterPort, fabricPort, seedPorts, dataDir, forwarding, groupAddresses, sync, fabric,
             observer);
         attach.accept(d);
         try
@@ -251,8 +252,8 @@ final class SimDirector implements FabricHost
     {
         final int group = Integer.parseInt(change.group().substring(3));
         final boolean hold = change.to() == Role.MASTER;
-        final IpAddress vip = vips.get(group);
-        submit(() -> core.hold(vip, hold));
+        final List<IpAddress> addresses = groupAddresses.get(group);
+        submit(() -> addresses.forEach(a -> core.hold(a, hold)));
         observer.onRole(this, group, hold, System.nanoTime());
     }
 
@@ -375,7 +376,7 @@ final class SimDirector implements FabricHost
     /** Whether this director's table holds the flow (simulation thread). */
     boolean holds(final io.fleet.director.service.FlowKey key)
     {
-        return core.table(false).find(key) != io.fleet.director.conn.ConnectionTable.NONE;
+        return core.table(key.ipv6()).find(key) != io.fleet.director.conn.ConnectionTable.NONE;
     }
 
     /** Terminates whatever is still running, without waiting for a leave to complete. */

@@ -35,7 +35,7 @@ public final class JsonReport
         sb.append("      \"knobs\": {");
         sb.append("\"directors\": ").append(r.knobs.directors).append(", \"servers\": ").append(r.knobs.servers)
             .append(", \"flows\": ").append(r.knobs.flows).append(", \"scheduler\": ").append(quote(r.knobs.scheduler))
-            .append(", \"method\": ").append(quote(r.knobs.method)).append(", \"seed\": ").append(r.knobs.seed)
+            .append(", \"method\": ").append(quote(r.knobs.method)).append(", \"ipv6\": ").append(r.knobs.ipv6).append(", \"seed\": ").append(r.knobs.seed)
             .append(", \"duration_ms\": ").append(r.knobs.durationMs).append(", \"vips\": ").append(r.knobs.vipCount())
             .append(", \"udp_share\": ").append(num(r.knobs.udpShare)).append(", \"long_lived_share\": ")
             .append(num(r.knobs.longLivedShare)).append(", \"latency_us\": ").append(r.knobs.latencyUs)
@@ -75,6 +75,8 @@ public final class JsonReport
                 .append(", \"director\": ").append(quote(m.director())).append('}');
         }
         sb.append("],\n");
+        field(sb, "replies_not_from_vip", r.repliesNotFromVip);
+        field(sb, "server_next_hop_misses", r.serverNextHopMisses);
         field(sb, "dual_hold_max_ms", num(r.dualHoldMaxMs));
         field(sb, "dual_hold_after_heal_max_ms", num(r.dualHoldAfterHealMaxMs));
         sb.append("      \"sync_lag_ms\": {\"p50\": ").append(num(r.syncLagP50Ms)).append(", \"p99\": ").append(num(r.syncLagP99Ms))

@@ -70,6 +70,8 @@ public final class TextReport
             r.drops.forEach((d, n) -> t.append(t.length() == 0 ? "" : " ").append(d.replace("drop_", "")).append('=').append(n));
             return t.length() == 0 ? "-" : t.toString();
         });
+        row(sb, "replies not from the VIP", runs, r -> Long.toString(r.repliesNotFromVip));
+        row(sb, "server next-hop misses", runs, r -> Long.toString(r.serverNextHopMisses));
         row(sb, "fabric frames", runs, r -> r.framesSent + " sent, " + r.framesLost + " lost, " + r.framesPartitioned + " cut, "
             + r.framesDark + " dark");
         row(sb, "CPU: sim thread / all (s)", runs, r -> String.format(Locale.ROOT, "%.1f / %.1f", r.simCpuMs / 1000.0,

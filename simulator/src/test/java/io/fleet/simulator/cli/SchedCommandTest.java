@@ -99,8 +99,10 @@ class SchedCommandTest
     {
         assertThat(run("drill", "--scenario", "no-such-drill")).isEqualTo(2);
         assertThat(err.toString()).contains("no-such-drill").contains("neither a built-in").contains("kill-holder");
-        assertThat(run("drill", "--scenario", "kill-holder", "--directors", "0", "--method", "nat")).isEqualTo(2);
-        assertThat(err.toString()).contains("directors: 0 is not in").contains("method: 'nat' is not simulated");
+        assertThat(run("drill", "--scenario", "kill-holder", "--directors", "0", "--method", "masq")).isEqualTo(2);
+        assertThat(err.toString()).contains("directors: 0 is not in").contains("method: 'masq' is not one of dr, tun, nat, fullnat");
+        assertThat(run("drill", "--scenario", "kill-holder", "--method", "fullnat", "--vips", "3")).isEqualTo(2);
+        assertThat(err.toString()).contains("vips: 3 with method fullnat");
         assertThat(run("drill", "--scenario", "kill-holder", "--duration", "soon")).isEqualTo(2);
         assertThat(err.toString()).contains("duration");
         assertThat(out.toString()).isEmpty();

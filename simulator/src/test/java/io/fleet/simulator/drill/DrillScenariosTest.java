@@ -53,7 +53,19 @@ class DrillScenariosTest
     /** A built-in scenario with the test's small knobs; the scenario's own events and knob defaults otherwise. */
     private DrillResult run(final String scenario, final boolean sync, final String scheduler, final long durationMs)
     {
-        final String key = scenario + "/" + sync + "/" + scheduler;
+        return run(scenario, sync, scheduler, durationMs, "dr");
+    }
+
+    private DrillResult run(final String scenario, final boolean sync, final String scheduler, final long durationMs,
+        final String method)
+    {
+        return run(scenario, sync, scheduler, durationMs, method, false);
+    }
+
+    private DrillResult run(final String scenario, final boolean sync, final String scheduler, final long durationMs,
+        final String method, final boolean ipv6)
+    {
+        final String key = scenario + "/" + sync + "/" + scheduler + (method.equals("dr") ? "" : "/" + method) + (ipv6 ? "/ipv6" : "");
         return runs.computeIfAbsent(key, k ->
         {
             final Scenario s = Scenario.load(scenario);
@@ -69,6 +81,19 @@ class DrillScenariosTest
             if (scheduler != null)
             {
                 knobs.scheduler = scheduler;
+            }
+            if (!method.equals("dr"))
+            {
+                // NAT and FULLNAT: half the flows, so that the four runs add about a minute to the class.
+                knobs.method = method;
+                knobs.flows = 400;
+                // Without sync a flow the new holder never saw breaks by its drop verdict, not by waiting it out.
+                knobs.clientTimeoutMs = sync ? 5_000 : 2_000;
+            }
+            if (ipv6)
+            {
+                knobs.ipv6 = true;
+                knobs.flows = 300;
             }
             final DrillResult r = Drill.run(s, knobs, work.resolve(k.replace('/', '-')), (phase, f, detail) -> { });
             System.out.println("seed " + SEED + "\n" + TextReport.of(List.of(r)));
@@ -111,6 +136,65 @@ class DrillScenariosTest
         assertThat(r.broken(Cause.DIRECTOR_FAILOVER)).as("flows the new holder had never seen").isPositive();
         assertThat(r.broken(Cause.DIRECTOR_FAILOVER_UNSYNCED)).as("no such category without sync").isZero();
         assertThat(r.syncLagSamples).isZero();
+    }
+
+    @Test
+    void killHolderWithNatShouldCarryRepliesThroughTheNewHolderAndBreakNoReplicatedFlow()
+    {
+        final DrillResult r = run("kill-holder", true, "rr", 5_500, "nat");
+        assertEveryFlowAccountedFor(r);
+        assertThat(r.takeovers).as("the killed holder's VIPs and gateways were taken over").isNotEmpty();
+        assertThat(r.completed).as("flows answered through the gateway the VIP's holder holds").isPositive();
+        assertThat(r.repliesNotFromVip).as("every reply was translated back to the VIP").isZero();
+        assertThat(r.broken(Cause.DIRECTOR_FAILOVER)).as("replicated NAT flows broken by the failover").isZero();
+        assertThat(r.broken(Cause.RS_FAILURE) + r.broken(Cause.TABLE_FULL)).isZero();
+    }
+
+    @Test
+    void killHolderWithNatWithoutSyncShouldBreakFlows()
+    {
+        final DrillResult r = run("kill-holder", false, "rr", 5_500, "nat");
+        assertEveryFlowAccountedFor(r);
+        assertThat(r.takeovers).isNotEmpty();
+        assertThat(r.broken(Cause.DIRECTOR_FAILOVER)).as("NAT flows the new holder had no mapping for").isPositive();
+        assertThat(r.repliesNotFromVip).isZero();
+    }
+
+    @Test
+    void killHolderWithNatOverIpv6ShouldFindTheNewHolderByNeighbourDiscoveryAndBreakNoReplicatedFlow()
+    {
+        final DrillResult r = run("kill-holder", true, "rr", 5_500, "nat", true);
+        assertEveryFlowAccountedFor(r);
+        assertThat(r.takeovers).as("the router learned the new holder from its unsolicited NA").isNotEmpty();
+        assertThat(r.takeovers).extracting(DrillResult.Takeover::vip).allSatisfy(v -> assertThat(v).startsWith("2001:db8:f1ee::"));
+        assertThat(r.completed).as("flows answered through the IPv6 gateway").isPositive();
+        assertThat(r.repliesNotFromVip).isZero();
+        assertThat(r.broken(Cause.DIRECTOR_FAILOVER)).as("replicated IPv6 NAT flows broken by the failover").isZero();
+        assertThat(r.broken(Cause.RS_FAILURE) + r.broken(Cause.TABLE_FULL)).isZero();
+    }
+
+    @Test
+    void killHolderWithFullnatShouldCarryRepliesToTheLocalAddressAndBreakNoReplicatedFlow()
+    {
+        final DrillResult r = run("kill-holder", true, "rr", 5_500, "fullnat");
+        assertEveryFlowAccountedFor(r);
+        assertThat(r.knobs.vipCount()).isEqualTo(1);
+        assertThat(r.faults.get(0).detail()).contains("held vip0");
+        assertThat(r.takeovers).as("the VIP and its local address were taken over").hasSize(1);
+        assertThat(r.completed).as("flows answered through the local address").isPositive();
+        assertThat(r.repliesNotFromVip).isZero();
+        assertThat(r.broken(Cause.DIRECTOR_FAILOVER)).as("replicated FULLNAT flows broken by the failover").isZero();
+        assertThat(r.broken(Cause.RS_FAILURE) + r.broken(Cause.TABLE_FULL)).isZero();
+    }
+
+    @Test
+    void killHolderWithFullnatWithoutSyncShouldBreakFlows()
+    {
+        final DrillResult r = run("kill-holder", false, "rr", 5_500, "fullnat");
+        assertEveryFlowAccountedFor(r);
+        assertThat(r.takeovers).hasSize(1);
+        assertThat(r.broken(Cause.DIRECTOR_FAILOVER)).as("FULLNAT flows the new holder had no mapping for").isPositive();
+        assertThat(r.repliesNotFromVip).isZero();
     }
 
     @Test

@@ -79,4 +79,24 @@ class ScenarioTest
         assertThatThrownBy(k::validate).isInstanceOf(DrillException.class).hasMessageContaining("directors: 0")
             .hasMessageContaining("loss: 0.7").hasMessageContaining("fastest");
     }
+
+    @Test
+    void shouldAcceptEveryMethodButFullnatOverSeveralVipGroups()
+    {
+        for (final String method : new String[] {"dr", "tun", "nat", "fullnat", "NAT"})
+        {
+            final Knobs k = new Knobs();
+            k.method = method;
+            k.validate();
+        }
+        final Knobs fullnat = new Knobs();
+        fullnat.method = "fullnat";
+        assertThat(fullnat.vipCount()).as("FULLNAT runs one VIP group by default").isEqualTo(1);
+        fullnat.vips = 3;
+        assertThatThrownBy(fullnat::validate).isInstanceOf(DrillException.class).hasMessageContaining("vips: 3 with method fullnat");
+        final Knobs bad = new Knobs();
+        bad.method = "masq";
+        assertThatThrownBy(bad::validate).isInstanceOf(DrillException.class)
+            .hasMessageContaining("method: 'masq' is not one of dr, tun, nat, fullnat");
+    }
 }
