@@ -104,7 +104,12 @@ director {
   ipv4 = "$(dir_ip "$i")"
 EOF
   if [[ "$METHOD" == fullnat ]]; then
+    # The local address is shared (held with the VIP), so each director draws ports from its own slice: two
+    # directors must never hand out one pair, not even during a hand-over when both still serve new clients.
+    local slice=$(( (65535 - 1024 + 1) / DIRECTORS ))
     echo "  fullnat.local-addresses = [\"$LOCAL\"]"
+    echo "  fullnat.min-port = $(( 1024 + (i - 1) * slice ))"
+    echo "  fullnat.max-port = $(( 1024 + i * slice - 1 ))"
   fi
   cat <<EOF
 }

@@ -192,6 +192,10 @@ public final class MetricsExporter
             "Received records that replaced the mapping of a connection held here (a reused 5-tuple scheduled anew by a peer).");
         remapped.add(Labels.EMPTY, s.recordsRemapped());
         remapped.addTo(all);
+        final Counters conflicts = new Counters("fleet_fullnat_pair_conflicts",
+            "Replicated FULLNAT connections whose local address and port a live connection here already held: directors with overlapping FULLNAT port ranges.");
+        conflicts.add(Labels.EMPTY, s.fullnatPairConflicts());
+        conflicts.addTo(all);
     }
 
     private void cluster(final List<MetricSnapshot> all)

@@ -16,6 +16,7 @@ public final class CoreCounters
     private long remoteRecordsApplied;
     private long remoteRecordsRejected;
     private long remoteRecordsRemapped;
+    private long fullnatPairConflicts;
     private long neighbourRequests;
 
     void count(final Verdict v)
@@ -56,6 +57,11 @@ public final class CoreCounters
     void remoteRemapped()
     {
         remoteRecordsRemapped++;
+    }
+
+    void fullnatPairConflict()
+    {
+        fullnatPairConflicts++;
     }
 
     void neighbourRequest()
@@ -102,6 +108,12 @@ public final class CoreCounters
     public long remoteRecordsRemapped()
     {
         return remoteRecordsRemapped;
+    }
+
+    /** Replicated FULLNAT connections whose local pair a live connection here already held (overlapping ranges). */
+    public long fullnatPairConflicts()
+    {
+        return fullnatPairConflicts;
     }
 
     public long neighbourRequests()

@@ -1797,6 +1797,12 @@ public final class ForwardingCore
                     {
                         pool.reserve(index, r.localPort());
                     }
+                    else if (index >= 0)
+                    {
+                        // Another live connection here holds the pair: two directors handed it out at once, which
+                        // only overlapping port ranges allow (each director needs its own min-port..max-port).
+                        counters.fullnatPairConflict();
+                    }
                 }
                 else if (r.method() == ForwardingMethod.NAT.ordinal())
                 {

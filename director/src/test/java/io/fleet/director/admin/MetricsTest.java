@@ -61,7 +61,7 @@ class MetricsTest
         c.health(List.of(new HealthStatus(WEB, Endpoint.parse("r", "192.0.2.11:80", true), "HTTP_GET", false,
             Map.of("127.0.0.1:25521", false, "127.0.0.1:25522", true, "127.0.0.1:25523", false), "majority", false, 1L)));
         c.ports(List.of(new PortStatus("eth0", "pcap", 1000, 990, Map.of("no_service", 7L, "bad_checksum", 3L))));
-        c.sync(new SyncStatus(12, 3400, 3300, 1.5, 20, 2));
+        c.sync(new SyncStatus(12, 3400, 3300, 1.5, 20, 2, 0));
         c.cluster(new ClusterStatus("127.0.0.1:25521", List.of(
             new ClusterStatus.Member("127.0.0.1:25521", "up", true, List.of()),
             new ClusterStatus.Member("127.0.0.1:25522", "up", true, List.of()),

@@ -40,7 +40,7 @@ class AdmFleetCommandsTest
             Endpoint.parse("r", "192.0.2.11:80", true), "TCP_CHECK", false,
             Map.of("127.0.0.1:25521", false, "127.0.0.1:25522", true, "127.0.0.1:25523", true), "majority", true, 5L)));
         fx.control.ports(List.of(new PortStatus("vxlan0", "vxlan", 12, 10, Map.of("no_service", 2L))));
-        fx.control.sync(new SyncStatus(3, 40, 38, 0.8, 4.25, 0));
+        fx.control.sync(new SyncStatus(3, 40, 38, 0.8, 4.25, 0, 0));
         fx.control.nextReload(new ReloadResult(true, List.of("+1 service", "2 weights changed"), List.of()));
     }
 

@@ -39,9 +39,14 @@ class ForwardingCoreSyncTest
 
     private static CoreHarness fullNatDirector(final int localPorts)
     {
+        return fullNatDirector(30000, 30000 + localPorts - 1);
+    }
+
+    private static CoreHarness fullNatDirector(final int minPort, final int maxPort)
+    {
         return new CoreHarness(config(service(tcp(VIP, 80, SchedulerKind.RR),
             rs(RS1, 8080, ForwardingMethod.FULLNAT), rs(RS2, 8080, ForwardingMethod.FULLNAT)))
-            .syncRing(64 * 1024).fullnat(List.of(LOCAL), 30000, 30000 + localPorts - 1));
+            .syncRing(64 * 1024).fullnat(List.of(LOCAL), minPort, maxPort));
     }
 
     private static List<byte[]> drain(final CoreHarness h, final int wantType)
@@ -194,6 +199,29 @@ class ForwardingCoreSyncTest
         assertThat(b.send(io.fleet.director.packet.FrameWriter.frame().macs(CoreHarness.RS2_MAC, CoreHarness.DIRECTOR_MAC)
             .ip(RS2, LOCAL).tcp(8080, fresh.srcPort, TcpHeader.ACK, 1, 12, data))).isIn(Verdict.FORWARDED, Verdict.DROP_NEIGHBOUR_MISS);
         assertThat(b.core.counters().verdict(Verdict.DROP_NO_SERVICE) + b.core.counters().verdict(Verdict.DROP_NOT_FOR_US)).isZero();
+    }
+
+    @Test
+    void shouldCountAReplicatedFullNatPairThatALiveConnectionHereHoldsAndAvoidItWithDisjointRanges()
+    {
+        // The lab's lost FULLNAT drills: a director back from a restart took the VIP while the other still served
+        // clients whose ARP had not moved, both drew the same free pair from one shared address within the sync
+        // delay, and the real server saw two connections on one 4-tuple.
+        final CoreHarness a = fullNatDirector(30000, 30099);
+        final CoreHarness overlapping = fullNatDirector(30000, 30099);
+        final CoreHarness disjoint = fullNatDirector(30100, 30199);
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        final byte[] created = drain(a, ForwardingCore.EVENT_CREATED).get(0);
+        for (final CoreHarness b : List.of(overlapping, disjoint))
+        {
+            b.send(fromClient(io.fleet.director.service.IpAddress.parse("c", "203.0.113.9"), VIP)
+                .tcp(1234, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+            b.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(created), 0, created.length);
+            b.core.poll(b.nowNs);
+            assertThat(b.core.counters().remoteRecordsApplied()).isEqualTo(1);
+        }
+        assertThat(overlapping.core.counters().fullnatPairConflicts()).isEqualTo(1);
+        assertThat(disjoint.core.counters().fullnatPairConflicts()).isZero();
     }
 
     @Test
