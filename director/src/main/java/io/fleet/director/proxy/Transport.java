@@ -1,6 +1,7 @@
 package io.fleet.director.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,10 +13,13 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.nio.channels.spi.SelectorProvider;
 
 /** Epoll when its native library loads (Linux), NIO otherwise: the channel classes and event loops of each. */
 final class Transport
@@ -57,6 +61,18 @@ final class Transport
     Class<? extends Channel> socket()
     {
         return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** Client sockets of one address family: {@code AF_INET} for IPv4 servers, {@code AF_INET6} otherwise. */
+    ChannelFactory<Channel> socketFactory(final boolean ipv4)
+    {
+        final SocketProtocolFamily family = ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        if (epoll)
+        {
+            return () -> new EpollSocketChannel(family);
+        }
+        final SelectorProvider provider = SelectorProvider.provider();
+        return () -> new NioSocketChannel(provider, family);
     }
 
     Class<? extends DatagramChannel> datagram()
