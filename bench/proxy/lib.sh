@@ -3,9 +3,11 @@
 # process it started, by PID, on exit.
 #
 # In:  PROXY_THREADS (event loops / haproxy nbthread), FLEET_JAVA_OPTS (extra JVM options), FLEET_ARGS (extra
-#      ProxyBenchServer options, e.g. "--transport=io_uring"), FLEET_CLASSES (another build's director classes,
-#      to compare a change against the code before it).
-# Out: $work, $nginx_port, $haproxy_port, $fleet_port, $nginx_pid, $haproxy_pid, $fleet_pid, target_port[side].
+#      ProxyBenchServer options, e.g. "--transport=io_uring"), FLEET_TARGET (another build's director/target, with
+#      classes and test-classes, to compare a change against the code before it).
+#      SIDES: when it names "uring", a second ProxyBenchServer on Netty's io_uring transport is started too.
+# Out: $work, $nginx_port, $haproxy_port, $fleet_port, $nginx_pid, $haproxy_pid, $fleet_pid, target_port[side],
+#      side_pid[side] (sides: direct, haproxy, fleet, uring).
 
 PROXY_THREADS=${PROXY_THREADS:-2}
 FLEET_JAVA_OPTS=${FLEET_JAVA_OPTS:-}
@@ -76,7 +78,8 @@ build_fleet() {
   # One reactor run, so that director's sibling modules resolve; director comes last and writes the file last.
   (cd "$root" && mvn -B -q -pl director -am test-compile dependency:build-classpath -DskipTests \
     -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt")
-  cp="${FLEET_CLASSES:-$root/director/target/classes}:$root/director/target/test-classes:$(cat "$work/cp.txt")"
+  local target=${FLEET_TARGET:-$root/director/target}
+  cp="$target/classes:$target/test-classes:$(cat "$work/cp.txt")"
 }
 
 start_sides() {
@@ -135,11 +138,25 @@ HAPROXY
   fleet_pid=$!
   pids+=("$fleet_pid")
 
+  uring_port=$(free_port)
+  uring_pid=
+  if [[ " ${SIDES:-} " == *" uring "* ]]; then
+    # shellcheck disable=SC2086
+    java -Xms1g -Xmx1g $FLEET_JAVA_OPTS -cp "$cp" io.fleet.director.proxy.bench.ProxyBenchServer --transport=io_uring \
+      "127.0.0.1:$uring_port" "$PROXY_THREADS" "127.0.0.1:$nginx_port" >"$work/uring.log" 2>&1 &
+    uring_pid=$!
+    pids+=("$uring_pid")
+  fi
+
   wait_port "$nginx_port"
   wait_port "$haproxy_port"
   wait_port "$fleet_port"
   echo "backend nginx :$nginx_port  haproxy :$haproxy_port  fleet :$fleet_port ($(grep ready "$work/fleet.log"))" >&2
+  if [[ -n $uring_pid ]]; then
+    wait_port "$uring_port"
+    echo "uring :$uring_port ($(grep ready "$work/uring.log"))" >&2
+  fi
 
-  declare -gA target_port=([direct]=$nginx_port [haproxy]=$haproxy_port [fleet]=$fleet_port)
-  declare -gA side_pid=([direct]=$nginx_pid [haproxy]=$haproxy_pid [fleet]=$fleet_pid)
+  declare -gA target_port=([direct]=$nginx_port [haproxy]=$haproxy_port [fleet]=$fleet_port [uring]=$uring_port)
+  declare -gA side_pid=([direct]=$nginx_pid [haproxy]=$haproxy_pid [fleet]=$fleet_pid [uring]=$uring_pid)
 }

@@ -6,6 +6,7 @@
 #   bench/proxy/run.sh                      # defaults: 2 runs of wrk -t2 -c50 -d15s, 2 proxy threads
 #   RUNS=1 DURATION=5s bench/proxy/run.sh   # a quick look
 #   SIDES="haproxy fleet" bench/proxy/run.sh # some sides only
+#   SIDES="haproxy fleet uring" bench/proxy/run.sh # and Fleet on Netty's io_uring transport (an experiment)
 #
 # Needs haproxy, wrk and nginx-light (Debian packages; installed when missing and run as root), Java 17, Maven.
 # Every process it starts is stopped by PID on exit.
@@ -81,16 +82,19 @@ done
 # Fleet against HAProxy per run: the two ran one after the other (adjacent), under about the same load.
 if [[ " $SIDES " == *" haproxy "* && " $SIDES " == *" fleet "* ]]; then
   echo
-  echo "| response | connection | fleet / haproxy per run (load 1m at haproxy, fleet) |"
-  echo "|---|---|---|"
+  echo "| response | connection | side | side / haproxy per run (load 1m at haproxy, side) |"
+  echo "|---|---|---|---|"
   for f in $SIZES; do
     for mode in $MODES; do
-      ratios=$(awk -v f="$f" -v m="$mode" '$2==f && $3==m && $4=="haproxy" { h[$1]=$5; hl[$1]=$8 }
-        $2==f && $3==m && $4=="fleet" { g[$1]=$5; gl[$1]=$8 }
-        END { for (r=1; r in h; r++) if (r in g && h[r] > 0) { printf "%s%.2fx (%s, %s)", sep, g[r]/h[r], hl[r], gl[r]; sep=" / " } }' "$results")
       size=$([[ $f == 1k ]] && echo "1 KiB" || echo "100 KiB")
       conn=$([[ $mode == keepalive ]] && echo "keep-alive" || echo "close")
-      echo "| $size | $conn | $ratios |"
+      for side in fleet uring; do
+        [[ " $SIDES " == *" $side "* ]] || continue
+        ratios=$(awk -v f="$f" -v m="$mode" -v s="$side" '$2==f && $3==m && $4=="haproxy" { h[$1]=$5; hl[$1]=$8 }
+          $2==f && $3==m && $4==s { g[$1]=$5; gl[$1]=$8 }
+          END { for (r=1; r in h; r++) if (r in g && h[r] > 0) { printf "%s%.2fx (%s, %s)", sep, g[r]/h[r], hl[r], gl[r]; sep=" / " } }' "$results")
+        echo "| $size | $conn | $side | $ratios |"
+      done
     done
   done
 fi

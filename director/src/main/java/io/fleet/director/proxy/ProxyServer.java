@@ -72,7 +72,7 @@ public final class ProxyServer implements AutoCloseable
                 throw new IllegalArgumentException(s.virtualService().key() + " is given twice");
             }
         }
-        this.transport = Transport.choose(config.preferEpoll());
+        this.transport = Transport.choose(config.preferEpoll(), config.preferIoUring());
         this.group = transport.newGroup(config.eventLoopThreads());
         final long idleTickNs = idleTickNs(config);
         for (final EventExecutor e : group)

@@ -2,6 +2,7 @@ package io.fleet.director.proxy;
 
 import io.fleet.director.service.SchedulerKind;
 import io.fleet.director.service.VirtualService;
+import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,12 +73,19 @@ class ProxyHalfCloseTest
         vs = VirtualService.tcp(ip(VIP), port).scheduler(SchedulerKind.RR).build();
         proxy = ProxyServer.start(config, List.of(service(vs, rs(SERVER, server.getLocalPort(), 1))));
         proxy.bind(ip(VIP));
+        assertThat(proxy.transport()).isEqualTo(expectedTransport());
         return result;
     }
 
-    private static ProxyConfig config()
+    /** Epoll where it loads (NIO elsewhere); {@link ProxyHalfCloseIoUringTest} runs the same on io_uring. */
+    ProxyConfig config()
     {
         return ProxyConfig.defaults().eventLoopThreads(2);
+    }
+
+    String expectedTransport()
+    {
+        return Epoll.isAvailable() ? "epoll" : "nio";
     }
 
     private Socket client() throws IOException
