@@ -254,6 +254,15 @@ final class TcpRelay extends IdleTimer.Entry
         }
         else
         {
+            closeIfOpen(ch);
+        }
+    }
+
+    /** Netty builds an exception for every close, even of a closed channel: skip the ones that do nothing. */
+    private static void closeIfOpen(final Channel ch)
+    {
+        if (ch.isOpen())
+        {
             ch.close();
         }
     }
@@ -262,10 +271,10 @@ final class TcpRelay extends IdleTimer.Entry
     private void abort()
     {
         release();
-        inbound.close();
+        closeIfOpen(inbound);
         if (outbound != null)
         {
-            outbound.close();
+            closeIfOpen(outbound);
         }
     }
 
