@@ -32,6 +32,16 @@ url() { echo "http://127.0.0.1:${target_port[$1]}/$SIZE.bin"; }
 requests() { awk '/requests in/ { print $1 }'; }
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
+# CPU of a JVM's event-loop threads alone (named fleet-proxy-*): the relay's own cost, without JIT and GC threads.
+loop_ticks() {
+  local u=0 s=0 t
+  for t in /proc/"$1"/task/*; do
+    [[ $(cat "$t/comm" 2>/dev/null) == fleet-proxy* ]] || continue
+    read -r tu ts < <(awk '{ print $14, $15 }' "$t/stat")
+    u=$((u + tu)); s=$((s + ts))
+  done
+  echo "$u $s"
+}
 
 for t in $SIDES; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${header[@]}" "$(url "$t")" >/dev/null
@@ -41,12 +51,19 @@ echo "$SIZE $MODE; wrk -t$THREADS -c$CONNECTIONS; proxies with $PROXY_THREADS th
 for t in $SIDES; do
   pid=${side_pid[$t]}
   read -r u0 s0 < <(cpu_ticks "$pid")
+  read -r lu0 ls0 < <(loop_ticks "$pid")
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${header[@]}" "$(url "$t")")
   read -r u1 s1 < <(cpu_ticks "$pid")
+  read -r lu1 ls1 < <(loop_ticks "$pid")
   n=$(requests <<<"$out")
   awk -v t="$t" -v n="$n" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$hz" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
     'BEGIN { printf "%-8s %8d requests  %6.1f us user + %6.1f us system per request  (load 1m %s)\n",
              t, n, u * 1e6 / hz / n, s * 1e6 / hz / n, load }'
+  if [[ $t == fleet || $t == uring ]]; then
+    awk -v n="$n" -v u=$((lu1 - lu0)) -v s=$((ls1 - ls0)) -v hz="$hz" \
+      'BEGIN { printf "         of which event loops: %6.1f us user + %6.1f us system per request\n",
+               u * 1e6 / hz / n, s * 1e6 / hz / n }'
+  fi
 done
 
 if [[ $STRACE == yes ]]; then

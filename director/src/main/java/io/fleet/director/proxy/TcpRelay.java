@@ -11,8 +11,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.ReferenceCountUtil;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,18 +222,53 @@ final class TcpRelay extends IdleTimer.Entry
                 abort();
                 return;
             }
+            if (target instanceof UnixChannel && ((UnixChannel)target).fd() instanceof Socket)
+            {
+                shutdownSocketOutput(target, (Socket)((UnixChannel)target).fd());
+                return;
+            }
             ((DuplexChannel)target).shutdownOutput().addListener((ChannelFutureListener)shut ->
             {
                 if (!shut.isSuccess())
                 {
                     abort();
                 }
-                else if (!closed)
+                else
                 {
-                    ((SocketChannelConfig)target.config()).setAllowHalfClosure(false);
+                    stopHalfClosure(target);
                 }
             });
         });
+    }
+
+    /**
+     * Our FIN through the native socket itself (epoll, io_uring): {@code DuplexChannel.shutdownOutput} builds a
+     * {@code ChannelOutputShutdownException}, full stack trace and all, on every call, to fail writes still queued;
+     * here nothing is queued (the flush before it completed) and nothing is written after it. The socket keeps the
+     * shut state, so the channel's {@code isOutputShutdown()} sees it as Netty's own call would.
+     */
+    private void shutdownSocketOutput(final Channel target, final Socket socket)
+    {
+        try
+        {
+            socket.shutdown(false, true);
+        }
+        catch (final IOException ex)
+        {
+            // Reset or closed under us: nothing more to pass on either way.
+            abort();
+            return;
+        }
+        stopHalfClosure(target);
+    }
+
+    /** Our FIN is out: the target's own FIN may now close its channel directly (see the class comment). */
+    private void stopHalfClosure(final Channel target)
+    {
+        if (!closed)
+        {
+            ((SocketChannelConfig)target.config()).setAllowHalfClosure(false);
+        }
     }
 
     /** One side closed: let the other receive what is queued for it, then close it. */
