@@ -20,6 +20,8 @@ import io.fleet.director.conn.Timeouts;
  * @param maxUdpSessions          UDP sessions per service; a datagram from a new client beyond it is dropped.
  * @param writeLowWaterMark       bytes queued on a channel below which it is writable again (back-pressure).
  * @param writeHighWaterMark      bytes queued on a channel above which the other side stops reading.
+ * @param preferIoUring           use Netty's io_uring transport when it loads (and {@code preferEpoll} is set):
+ *                                an experiment, off by default; see docs/proxy.md, Benchmark.
  */
 public record ProxyConfig(
     int eventLoopThreads,
@@ -31,7 +33,8 @@ public record ProxyConfig(
     int connectAttempts,
     int maxUdpSessions,
     int writeLowWaterMark,
-    int writeHighWaterMark)
+    int writeHighWaterMark,
+    boolean preferIoUring)
 {
     public ProxyConfig
     {
@@ -58,7 +61,7 @@ public record ProxyConfig(
     {
         final Timeouts ipvs = new Timeouts();
         return new ProxyConfig(Runtime.getRuntime().availableProcessors(), true, ipvs.tcpNs(TcpState.ESTABLISHED),
-            ipvs.tcpNs(TcpState.FIN_WAIT), ipvs.udpNs(), 1000, 3, 65536, 32 * 1024, 64 * 1024);
+            ipvs.tcpNs(TcpState.FIN_WAIT), ipvs.udpNs(), 1000, 3, 65536, 32 * 1024, 64 * 1024, false);
     }
 
     /** The idle timeouts of the given settings (TCP established, FIN_WAIT, UDP). */
@@ -66,37 +69,44 @@ public record ProxyConfig(
     {
         return new ProxyConfig(eventLoopThreads, preferEpoll, timeouts.tcpNs(TcpState.ESTABLISHED),
             timeouts.tcpNs(TcpState.FIN_WAIT), timeouts.udpNs(), connectTimeoutMs, connectAttempts, maxUdpSessions,
-            writeLowWaterMark, writeHighWaterMark);
+            writeLowWaterMark, writeHighWaterMark, preferIoUring);
     }
 
     public ProxyConfig eventLoopThreads(final int threads)
     {
         return new ProxyConfig(threads, preferEpoll, tcpEstablishedTimeoutNs, tcpFinWaitTimeoutNs, udpTimeoutNs,
-            connectTimeoutMs, connectAttempts, maxUdpSessions, writeLowWaterMark, writeHighWaterMark);
+            connectTimeoutMs, connectAttempts, maxUdpSessions, writeLowWaterMark, writeHighWaterMark, preferIoUring);
     }
 
     public ProxyConfig preferEpoll(final boolean epoll)
     {
         return new ProxyConfig(eventLoopThreads, epoll, tcpEstablishedTimeoutNs, tcpFinWaitTimeoutNs, udpTimeoutNs,
-            connectTimeoutMs, connectAttempts, maxUdpSessions, writeLowWaterMark, writeHighWaterMark);
+            connectTimeoutMs, connectAttempts, maxUdpSessions, writeLowWaterMark, writeHighWaterMark, preferIoUring);
     }
 
     /** Idle timeouts in nanoseconds, for tests that cannot wait the 1 s minimum of {@link Timeouts}. */
     public ProxyConfig idleTimeoutsNs(final long tcpEstablishedNs, final long tcpFinWaitNs, final long udpNs)
     {
         return new ProxyConfig(eventLoopThreads, preferEpoll, tcpEstablishedNs, tcpFinWaitNs, udpNs,
-            connectTimeoutMs, connectAttempts, maxUdpSessions, writeLowWaterMark, writeHighWaterMark);
+            connectTimeoutMs, connectAttempts, maxUdpSessions, writeLowWaterMark, writeHighWaterMark, preferIoUring);
+    }
+
+    public ProxyConfig preferIoUring(final boolean ioUring)
+    {
+        return new ProxyConfig(eventLoopThreads, preferEpoll, tcpEstablishedTimeoutNs, tcpFinWaitTimeoutNs,
+            udpTimeoutNs, connectTimeoutMs, connectAttempts, maxUdpSessions, writeLowWaterMark, writeHighWaterMark,
+            ioUring);
     }
 
     public ProxyConfig connect(final int timeoutMs, final int attempts)
     {
         return new ProxyConfig(eventLoopThreads, preferEpoll, tcpEstablishedTimeoutNs, tcpFinWaitTimeoutNs,
-            udpTimeoutNs, timeoutMs, attempts, maxUdpSessions, writeLowWaterMark, writeHighWaterMark);
+            udpTimeoutNs, timeoutMs, attempts, maxUdpSessions, writeLowWaterMark, writeHighWaterMark, preferIoUring);
     }
 
     public ProxyConfig maxUdpSessions(final int sessions)
     {
         return new ProxyConfig(eventLoopThreads, preferEpoll, tcpEstablishedTimeoutNs, tcpFinWaitTimeoutNs,
-            udpTimeoutNs, connectTimeoutMs, connectAttempts, sessions, writeLowWaterMark, writeHighWaterMark);
+            udpTimeoutNs, connectTimeoutMs, connectAttempts, sessions, writeLowWaterMark, writeHighWaterMark, preferIoUring);
     }
 }

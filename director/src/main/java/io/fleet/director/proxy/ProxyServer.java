@@ -25,6 +25,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,8 @@ public final class ProxyServer implements AutoCloseable
     /** VIPs bound by the election; a service added later on one of them is bound at once. */
     private final java.util.Set<IpAddress> heldVips = new java.util.HashSet<>();
     private final Map<String, List<Channel>> listeners = new HashMap<>();
-    private final Bootstrap tcpOutbound;
+    /** Per event loop: its idle timer and outbound bootstraps; fixed at start, read by every loop. */
+    private final Map<EventExecutor, RelayLoop> relayLoops = new IdentityHashMap<>();
     private final Bootstrap udpOutbound;
     private final ScheduledFuture<?> templateSweep;
     private boolean stopped;
@@ -70,16 +72,17 @@ public final class ProxyServer implements AutoCloseable
                 throw new IllegalArgumentException(s.virtualService().key() + " is given twice");
             }
         }
-        this.transport = Transport.choose(config.preferEpoll());
+        this.transport = Transport.choose(config.preferEpoll(), config.preferIoUring());
         this.group = transport.newGroup(config.eventLoopThreads());
-        final WriteBufferWaterMark waterMark =
-            new WriteBufferWaterMark(config.writeLowWaterMark(), config.writeHighWaterMark());
-        // Netty turns TCP_NODELAY on by default for every socket; setting it again would cost a system call each.
-        this.tcpOutbound = new Bootstrap()
-            .channel(transport.socket())
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMs())
-            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+        final long idleTickNs = idleTickNs(config);
+        for (final EventExecutor e : group)
+        {
+            relayLoops.put(e, new RelayLoop(transport, (EventLoop)e, config, idleTickNs));
+        }
+        for (final RelayLoop l : relayLoops.values())
+        {
+            l.idleTimer().start();
+        }
         this.udpOutbound = new Bootstrap().channel(transport.datagram());
         this.templateSweep = group.next().scheduleAtFixedRate(this::expireTemplates, 1, 1, TimeUnit.SECONDS);
     }
@@ -331,6 +334,17 @@ public final class ProxyServer implements AutoCloseable
     public void timeouts(final io.fleet.director.conn.Timeouts timeouts)
     {
         config = config.timeouts(timeouts);
+        final long idleTickNs = idleTickNs(config);
+        for (final RelayLoop l : relayLoops.values())
+        {
+            l.idleTimer().tickNs(Math.min(l.idleTimer().tickNs(), idleTickNs));
+        }
+    }
+
+    /** The idle timers' tick: fine enough for the shortest TCP timeout (connections keep the timeouts they had). */
+    private static long idleTickNs(final ProxyConfig config)
+    {
+        return IdleTimer.tickFor(config.tcpEstablishedTimeoutNs(), config.tcpFinWaitTimeoutNs());
     }
 
     /** The VIPs the election has this proxy listen on. */
@@ -386,7 +400,7 @@ public final class ProxyServer implements AutoCloseable
                 @Override
                 protected void initChannel(final Channel ch)
                 {
-                    TcpRelay.install(ps, config, tcpOutbound, ch);
+                    TcpRelay.install(ps, config, relayLoops.get(ch.eventLoop()), ch);
                 }
             });
         if (transport.epoll())

@@ -1,7 +1,6 @@
 package io.fleet.director.proxy;
 
 import io.fleet.director.proxy.ProxiedService.Binding;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -11,14 +10,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.ReferenceCountUtil;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client TCP connection through the proxy: the client's channel (inbound), the channel to the chosen real
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * here is shared), and the binding that the scheduler's counters see.
  *
  * <pre>
- *  client --[inbound: idle timer, Frontend]--> relay --[outbound: Backend]--> real server
+ *  client --[inbound: Frontend]--> relay (idle timer entry) --[outbound: Backend]--> real server
  *         <----------------------------------        <-----------------------
  * </pre>
  *
@@ -35,19 +35,22 @@ import java.util.concurrent.TimeUnit;
  *       unwritable and the other channel stops reading ({@code autoRead} off) until it drains below the low one.</li>
  *   <li><b>Half-close.</b> A FIN from one side is passed on as {@code shutdownOutput} to the other once what was
  *       read before it is flushed; the connection closes when both sides have sent FIN, or either closes.</li>
+ *   <li><b>FIN fast path.</b> The second FIN is not passed on: both sockets are closed once what is queued for them
+ *       is flushed (a close sends the FIN), instead of shutting output and input of each first. And once our FIN
+ *       has gone to one side, that side's channel stops allowing half-closure, so its own FIN closes it at once
+ *       rather than costing Netty a {@code shutdown(SHUT_RD)} and two {@code epoll_ctl}s before we close it anyway.
+ *       A side that has not finished keeps half-closure: it may still send after the other side's FIN.</li>
  *   <li><b>Idle.</b> No byte either way for the established timeout closes both; after the first FIN the
- *       FIN_WAIT timeout applies.</li>
+ *       FIN_WAIT timeout applies. The event loop's {@link IdleTimer} checks it; a read only marks activity.</li>
  *   <li><b>Connect failure.</b> The next pick is tried, up to {@code connectAttempts}; then the client is closed
  *       and the service counts it refused.</li>
  * </ul>
  */
-final class TcpRelay
+final class TcpRelay extends IdleTimer.Entry
 {
-    static final String IDLE = "idle";
-
     private final ProxiedService service;
     private final ProxyConfig config;
-    private final Bootstrap outboundTemplate;
+    private final RelayLoop loop;
     private final Channel inbound;
     private final Frontend frontend = new Frontend();
     private Channel outbound;
@@ -62,36 +65,36 @@ final class TcpRelay
     private boolean closed;
 
     /**
-     * @param outboundTemplate a bootstrap with the transport and channel options set; cloned onto the inbound
-     *                         channel's event loop for each connect.
+     * @param loop what the relays of the inbound channel's event loop share: its idle timer and the bootstraps
+     *             (bound to that loop) for connecting to real servers.
      */
-    TcpRelay(final ProxiedService service, final ProxyConfig config, final Bootstrap outboundTemplate, final Channel inbound)
+    TcpRelay(final ProxiedService service, final ProxyConfig config, final RelayLoop loop, final Channel inbound)
     {
         this.service = service;
         this.config = config;
-        this.outboundTemplate = outboundTemplate;
+        this.loop = loop;
         this.inbound = inbound;
     }
 
-    /** Adds the idle timer and the relay to a freshly accepted channel. */
-    static void install(final ProxiedService service, final ProxyConfig config, final Bootstrap outboundTemplate,
+    /** Adds the relay to a freshly accepted channel. */
+    static void install(final ProxiedService service, final ProxyConfig config, final RelayLoop loop,
         final Channel inbound)
     {
-        inbound.pipeline()
-            .addLast(IDLE, idleHandler(config.tcpEstablishedTimeoutNs()))
-            .addLast("relay", new TcpRelay(service, config, outboundTemplate, inbound).frontend);
-    }
-
-    private static IdleStateHandler idleHandler(final long timeoutNs)
-    {
-        return new IdleStateHandler(0, 0, timeoutNs, TimeUnit.NANOSECONDS);
+        inbound.pipeline().addLast("relay", new TcpRelay(service, config, loop, inbound).frontend);
     }
 
     private void start()
     {
         service.counters().connections.increment();
         service.counters().active.increment();
+        loop.idleTimer().add(this, config.tcpEstablishedTimeoutNs());
         connectNext();
+    }
+
+    @Override
+    void onIdle()
+    {
+        abort();
     }
 
     private void connectNext()
@@ -110,9 +113,8 @@ final class TcpRelay
             return;
         }
         binding = b;
-        final ChannelFuture connect = outboundTemplate.clone(inbound.eventLoop())
-            .handler(new Backend())
-            .connect(b.address());
+        // The bootstrap belongs to this event loop alone, so setting its handler right before connecting is safe.
+        final ChannelFuture connect = loop.outbound(b.address()).handler(new Backend()).connect(b.address());
         connect.addListener((ChannelFutureListener)f -> onConnect(f, b));
     }
 
@@ -176,41 +178,97 @@ final class TcpRelay
             {
                 service.finishing(binding);
             }
-            inbound.pipeline().replace(IDLE, IDLE, idleHandler(config.tcpFinWaitTimeoutNs()));
+            IdleTimer.timeout(this, config.tcpFinWaitTimeoutNs());
         }
         if (fromClient)
         {
             clientFin = true;
-            if (outbound != null)
-            {
-                relayFin(outbound);
-            }
         }
         else
         {
             serverFin = true;
+        }
+        if (clientFin && serverFin)
+        {
+            // FIN fast path: neither side sends any more, so close both once what is queued for them is flushed;
+            // passing this FIN on with shutdownOutput would only delay the close by more system calls.
+            closeAfterFlush();
+        }
+        else if (!fromClient)
+        {
             relayFin(inbound);
+        }
+        else if (outbound != null)
+        {
+            relayFin(outbound);
         }
     }
 
-    /** Flushes what is queued towards {@code target}, then sends it our FIN; closes when both sides are done. */
+    /**
+     * Flushes what is queued towards {@code target}, then sends it our FIN. From then on the target's own FIN
+     * (its EOF) closes its channel directly, without Netty's half-close handling: nothing can be written to it any
+     * more, and its channelInactive closes the other side after a flush, as the second FIN would.
+     */
     private void relayFin(final Channel target)
     {
         target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener)written ->
         {
+            if (closed)
+            {
+                return;
+            }
             if (!written.isSuccess())
             {
                 abort();
                 return;
             }
+            if (target instanceof UnixChannel && ((UnixChannel)target).fd() instanceof Socket)
+            {
+                shutdownSocketOutput(target, (Socket)((UnixChannel)target).fd());
+                return;
+            }
             ((DuplexChannel)target).shutdownOutput().addListener((ChannelFutureListener)shut ->
             {
-                if (!shut.isSuccess() || (clientFin && serverFin))
+                if (!shut.isSuccess())
                 {
                     abort();
                 }
+                else
+                {
+                    stopHalfClosure(target);
+                }
             });
         });
+    }
+
+    /**
+     * Our FIN through the native socket itself (epoll, io_uring): {@code DuplexChannel.shutdownOutput} builds a
+     * {@code ChannelOutputShutdownException}, full stack trace and all, on every call, to fail writes still queued;
+     * here nothing is queued (the flush before it completed) and nothing is written after it. The socket keeps the
+     * shut state, so the channel's {@code isOutputShutdown()} sees it as Netty's own call would.
+     */
+    private void shutdownSocketOutput(final Channel target, final Socket socket)
+    {
+        try
+        {
+            socket.shutdown(false, true);
+        }
+        catch (final IOException ex)
+        {
+            // Reset or closed under us: nothing more to pass on either way.
+            abort();
+            return;
+        }
+        stopHalfClosure(target);
+    }
+
+    /** Our FIN is out: the target's own FIN may now close its channel directly (see the class comment). */
+    private void stopHalfClosure(final Channel target)
+    {
+        if (!closed)
+        {
+            ((SocketChannelConfig)target.config()).setAllowHalfClosure(false);
+        }
     }
 
     /** One side closed: let the other receive what is queued for it, then close it. */
@@ -234,6 +292,15 @@ final class TcpRelay
         }
         else
         {
+            closeIfOpen(ch);
+        }
+    }
+
+    /** Netty builds an exception for every close, even of a closed channel: skip the ones that do nothing. */
+    private static void closeIfOpen(final Channel ch)
+    {
+        if (ch.isOpen())
+        {
             ch.close();
         }
     }
@@ -242,10 +309,10 @@ final class TcpRelay
     private void abort()
     {
         release();
-        inbound.close();
+        closeIfOpen(inbound);
         if (outbound != null)
         {
-            outbound.close();
+            closeIfOpen(outbound);
         }
     }
 
@@ -257,6 +324,7 @@ final class TcpRelay
             return false;
         }
         closed = true;
+        loop.idleTimer().remove(this);
         releaseFailed();
         if (early != null)
         {
@@ -303,6 +371,7 @@ final class TcpRelay
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            touch();
             final ByteBuf buf = (ByteBuf)msg;
             final int bytes = buf.readableBytes();
             service.counters().bytesIn.add(bytes);
@@ -338,6 +407,8 @@ final class TcpRelay
         @Override
         public void channelWritabilityChanged(final ChannelHandlerContext ctx)
         {
+            // The client drains what the server sent: activity, as a completed write was to IdleStateHandler.
+            touch();
             if (outbound != null)
             {
                 outbound.config().setAutoRead(inbound.isWritable());
@@ -350,10 +421,6 @@ final class TcpRelay
             if (evt instanceof ChannelInputShutdownEvent)
             {
                 onFin(true);
-            }
-            else if (evt instanceof IdleStateEvent)
-            {
-                abort();
             }
         }
 
@@ -382,6 +449,7 @@ final class TcpRelay
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            touch();
             final int bytes = ((ByteBuf)msg).readableBytes();
             service.counters().bytesOut.add(bytes);
             binding.backend.counters.bytesOut.add(bytes);

@@ -5,6 +5,7 @@ import io.fleet.director.service.SchedulerKind;
 import io.fleet.director.service.Service;
 import io.fleet.director.service.VirtualService;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,21 @@ class TcpProxyTest
         final String first = HttpConnection.get(vipAddress, "/");
         final String second = HttpConnection.get(vipAddress, "/");
         assertThat(List.of(first, second)).containsExactlyInAnyOrder("A", "B");
+    }
+
+    @Test
+    void shouldRelayOverIoUringWhenAskedAndAvailable() throws Exception
+    {
+        assumeTrue(IoUring.isAvailable(), "io_uring does not load here (kernel, seccomp or io_uring_disabled)");
+        final VirtualService vs = start(config().preferIoUring(true), tcp(SchedulerKind.RR),
+            rs("127.0.0.11", a.port(), 1), rs("127.0.0.12", b.port(), 1));
+
+        assertThat(proxy.transport()).isEqualTo("io_uring");
+        assertThat(proxy.listenerCount(vs)).isEqualTo(2);
+        final String first = HttpConnection.get(vipAddress, "/");
+        final String second = HttpConnection.get(vipAddress, "/");
+        assertThat(List.of(first, second)).containsExactlyInAnyOrder("A", "B");
+        eventually(() -> assertThat(proxy.counters(vs).active()).isZero());
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
  * one TCP service, rr over the given backends, until the process is stopped.
  *
  * <pre>
- * java ... io.fleet.director.proxy.bench.ProxyBenchServer LISTEN_IP:PORT THREADS BACKEND_IP:PORT [BACKEND_IP:PORT ...]
+ * java ... io.fleet.director.proxy.bench.ProxyBenchServer [--transport=epoll|io_uring|nio] LISTEN_IP:PORT THREADS
+ *     BACKEND_IP:PORT [BACKEND_IP:PORT ...]
  * </pre>
  */
 public final class ProxyBenchServer
@@ -29,12 +30,30 @@ public final class ProxyBenchServer
     {
     }
 
-    public static void main(final String[] args) throws InterruptedException
+    public static void main(final String[] argv) throws InterruptedException
     {
+        String transport = "epoll";
+        int first = 0;
+        while (first < argv.length && argv[first].startsWith("--"))
+        {
+            final String option = argv[first++];
+            if (option.startsWith("--transport="))
+            {
+                transport = option.substring("--transport=".length());
+            }
+            else
+            {
+                usage("unknown option " + option);
+            }
+        }
+        final String[] args = java.util.Arrays.copyOfRange(argv, first, argv.length);
         if (args.length < 3)
         {
-            System.err.println("usage: ProxyBenchServer LISTEN_IP:PORT THREADS BACKEND_IP:PORT [BACKEND_IP:PORT ...]");
-            System.exit(2);
+            usage("too few arguments");
+        }
+        if (!List.of("epoll", "io_uring", "nio").contains(transport))
+        {
+            usage("--transport must be epoll, io_uring or nio, got " + transport);
         }
         final IpAddress vip = IpAddress.parse("listen", host(args[0]));
         final VirtualService vs = VirtualService.tcp(vip, port(args[0])).scheduler(SchedulerKind.RR).build();
@@ -44,8 +63,14 @@ public final class ProxyBenchServer
             servers.add(RealServer.of(IpAddress.parse("backend", host(args[i])), port(args[i]), ForwardingMethod.NAT, 1, 0, 0));
         }
         final Service service = Service.of(vs, SchedulerFactory.create(vs, SchedulerOptions.DEFAULTS), servers);
-        final ProxyServer proxy = ProxyServer.start(ProxyConfig.defaults().eventLoopThreads(Integer.parseInt(args[1])),
-            List.of(service));
+        final ProxyConfig config = ProxyConfig.defaults().eventLoopThreads(Integer.parseInt(args[1]))
+            .preferEpoll(!"nio".equals(transport)).preferIoUring("io_uring".equals(transport));
+        final ProxyServer proxy = ProxyServer.start(config, List.of(service));
+        if (!proxy.transport().equals(transport))
+        {
+            System.err.println("transport " + transport + " is not available here; got " + proxy.transport());
+            System.exit(1);
+        }
         proxy.bind(vip);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -55,6 +80,14 @@ public final class ProxyBenchServer
         }));
         System.out.println("fleet proxy ready: " + proxy + " listening on " + args[0]);
         stopped.await();
+    }
+
+    private static void usage(final String problem)
+    {
+        System.err.println("ProxyBenchServer: " + problem);
+        System.err.println("usage: ProxyBenchServer [--transport=epoll|io_uring|nio] LISTEN_IP:PORT THREADS BACKEND_IP:PORT"
+            + " [BACKEND_IP:PORT ...]");
+        System.exit(2);
     }
 
     private static String host(final String endpoint)
