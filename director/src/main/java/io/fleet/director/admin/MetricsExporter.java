@@ -192,9 +192,9 @@ public final class MetricsExporter
             "Received records that replaced the mapping of a connection held here (a reused 5-tuple scheduled anew by a peer).");
         remapped.add(Labels.EMPTY, s.recordsRemapped());
         remapped.addTo(all);
-        final Counters conflicts = new Counters("fleet_fullnat_pair_conflicts",
-            "Replicated FULLNAT connections whose local address and port a live connection here already held: directors with overlapping FULLNAT port ranges.");
-        conflicts.add(Labels.EMPTY, s.fullnatPairConflicts());
+        final Counters conflicts = new Counters("fleet_fullnat_pairs_taken_over",
+            "Replicated FULLNAT connections that took their reply tuple (real server, local address and port) over from an entry here that outlived its connection, or from a live one when directors' FULLNAT port ranges overlap.");
+        conflicts.add(Labels.EMPTY, s.fullnatPairsTakenOver());
         conflicts.addTo(all);
     }
 

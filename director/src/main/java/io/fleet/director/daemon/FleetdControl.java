@@ -1030,7 +1030,7 @@ public final class FleetdControl implements DirectorControl, AutoCloseable
         final ConnectionStats s = replication.stats();
         return new SyncStatus(Math.max(0, s.accepted() - s.flushed()), s.flushed(), s.delivered(), s.lagPercentileMs(50), s.lagPercentileMs(99),
             core == null ? 0 : core.counters().remoteRecordsRemapped(),
-            core == null ? 0 : core.counters().fullnatPairConflicts());
+            core == null ? 0 : core.counters().fullnatPairsTakenOver());
     }
 
     @Override

@@ -16,7 +16,7 @@ public final class CoreCounters
     private long remoteRecordsApplied;
     private long remoteRecordsRejected;
     private long remoteRecordsRemapped;
-    private long fullnatPairConflicts;
+    private long fullnatPairsTakenOver;
     private long neighbourRequests;
 
     void count(final Verdict v)
@@ -59,9 +59,9 @@ public final class CoreCounters
         remoteRecordsRemapped++;
     }
 
-    void fullnatPairConflict()
+    void fullnatPairTakenOver()
     {
-        fullnatPairConflicts++;
+        fullnatPairsTakenOver++;
     }
 
     void neighbourRequest()
@@ -111,9 +111,9 @@ public final class CoreCounters
     }
 
     /** Replicated FULLNAT connections whose local pair a live connection here already held (overlapping ranges). */
-    public long fullnatPairConflicts()
+    public long fullnatPairsTakenOver()
     {
-        return fullnatPairConflicts;
+        return fullnatPairsTakenOver;
     }
 
     public long neighbourRequests()

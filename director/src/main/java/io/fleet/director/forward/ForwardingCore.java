@@ -111,6 +111,7 @@ public final class ForwardingCore
     private final ParsedPacket pkt = new ParsedPacket();
     private final FlowKey key = new FlowKey();
     private final FlowKey templateKey = new FlowKey();
+    private final FlowKey replyKey = new FlowKey();
     /** Frames the core builds (tunnels, answers, ICMP errors): the largest IP packet plus room for layer 2. */
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[65_536 + 256]);
     private final int[] words = new int[4];
@@ -1654,6 +1655,33 @@ public final class ForwardingCore
         return true;
     }
 
+    /**
+     * Removes an entry that still holds the FULLNAT reply tuple (server, local pair) a newer record now uses. The director
+     * that owns the pair reused it, so its last connection is over there; an entry here can outlive it when this
+     * director's copy kept a later expiry than the owner's (a closing connection), and two entries on one reply
+     * tuple send the server's answers to the wrong client.
+     */
+    private void evictStaleHolderOfPair(
+        final ConnectionTable table, final boolean v6, final int protocol, final int[] rs, final int rsPort,
+        final int[] local, final int localPort)
+    {
+        if (v6)
+        {
+            replyKey.set6(protocol, rs[0], rs[1], rs[2], rs[3], rsPort, local[0], local[1], local[2], local[3], localPort);
+        }
+        else
+        {
+            replyKey.ipv4(protocol, rs[3], rsPort, local[3], localPort);
+        }
+        final int stale = table.findReply(replyKey);
+        if (stale != ConnectionTable.NONE)
+        {
+            unbind(table, stale);
+            table.remove(stale);
+            counters.fullnatPairTakenOver();
+        }
+    }
+
     /** Gives back what a connection entry holds: its server's count, its FULLNAT local pair, its template's count. */
     private void unbind(final ConnectionTable table, final int e)
     {
@@ -1789,6 +1817,7 @@ public final class ForwardingCore
                     {
                         words[i] = r.local(i);
                     }
+                    evictStaleHolderOfPair(table, v6, r.protocol(), d.address, r.rsPort(), words, r.localPort());
                     table.bindReverse(e, d.address, r.rsPort(), words, r.localPort());
                     // The pair is this director's too from now on (addresses are shared by the fleet).
                     final LocalPortPool pool = v6 ? pool6 : pool4;
@@ -1796,12 +1825,6 @@ public final class ForwardingCore
                     if (index >= 0 && !pool.allocated(index, r.localPort()))
                     {
                         pool.reserve(index, r.localPort());
-                    }
-                    else if (index >= 0)
-                    {
-                        // Another live connection here holds the pair: two directors handed it out at once, which
-                        // only overlapping port ranges allow (each director needs its own min-port..max-port).
-                        counters.fullnatPairConflict();
                     }
                 }
                 else if (r.method() == ForwardingMethod.NAT.ordinal())

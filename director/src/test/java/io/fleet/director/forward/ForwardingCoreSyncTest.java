@@ -202,26 +202,39 @@ class ForwardingCoreSyncTest
     }
 
     @Test
-    void shouldCountAReplicatedFullNatPairThatALiveConnectionHereHoldsAndAvoidItWithDisjointRanges()
+    void aReplicatedFullNatConnectionShouldTakeItsReplyTupleOverFromAnEntryThatOutlivedItsConnection()
     {
-        // The lab's lost FULLNAT drills: a director back from a restart took the VIP while the other still served
-        // clients whose ARP had not moved, both drew the same free pair from one shared address within the sync
-        // delay, and the real server saw two connections on one 4-tuple.
-        final CoreHarness a = fullNatDirector(30000, 30099);
-        final CoreHarness overlapping = fullNatDirector(30000, 30099);
-        final CoreHarness disjoint = fullNatDirector(30100, 30199);
+        // The lab's lost FULLNAT drills: B kept a copy of A's closing connection X longer than A kept X itself; A
+        // reused X's local pair for Y; when Y's record came, B bound both to one reply tuple, took over from A, and
+        // sent the server's answers for Y to X's client (RST), breaking every connection A had opened on old pairs.
+        final CoreHarness a = fullNatDirector(30000, 30001);
+        final CoreHarness b = fullNatDirector(30100, 30199);
+        b.send(fromClient(CLIENT, VIP).tcp(39000, 80, TcpHeader.SYN, 1, 0, new byte[0])); // B knows the client's MAC
         a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 1, 0, new byte[0]));
-        final byte[] created = drain(a, ForwardingCore.EVENT_CREATED).get(0);
-        for (final CoreHarness b : List.of(overlapping, disjoint))
-        {
-            b.send(fromClient(io.fleet.director.service.IpAddress.parse("c", "203.0.113.9"), VIP)
-                .tcp(1234, 80, TcpHeader.SYN, 1, 0, new byte[0]));
-            b.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(created), 0, created.length);
-            b.core.poll(b.nowNs);
-            assertThat(b.core.counters().remoteRecordsApplied()).isEqualTo(1);
-        }
-        assertThat(overlapping.core.counters().fullnatPairConflicts()).isEqualTo(1);
-        assertThat(disjoint.core.counters().fullnatPairConflicts()).isZero();
+        assertThat(ForwardingCoreGoldenTest.parse(a.only()).dst3).isEqualTo(RS1.ipv4());
+        final byte[] x = drain(a, ForwardingCore.EVENT_CREATED).get(0);
+        b.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(x), 0, x.length);
+        b.core.poll(b.nowNs);
+        a.advance(2L * 60 * 1_000_000_000L); // X is over on A (its pair is free again); B's copy lives on
+        a.send(fromClient(CLIENT, VIP).tcp(39999, 80, TcpHeader.SYN, 1, 0, new byte[0])); // RS2, the other pair
+        a.send(fromClient(CLIENT, VIP).tcp(40001, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        a.send(fromClient(CLIENT, VIP).tcp(40001, 80, TcpHeader.ACK, 2, 1, new byte[0]));
+        final io.fleet.director.packet.ParsedPacket toServer = ForwardingCoreGoldenTest.parse(a.only());
+        assertThat(toServer.srcPort).as("A reused X's pair").isEqualTo(30000);
+        assertThat(toServer.dst3).as("for X's server").isEqualTo(RS1.ipv4());
+        final List<byte[]> changed = drain(a, ForwardingCore.EVENT_CHANGED);
+        final byte[] y = changed.get(changed.size() - 1);
+        assertThat(b.core.table(false).size()).as("X's copy still on B, beside B's own").isEqualTo(2);
+
+        b.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(y), 0, y.length);
+        b.core.poll(b.nowNs);
+        assertThat(b.core.counters().fullnatPairsTakenOver()).isEqualTo(1);
+        assertThat(b.core.table(false).size()).as("X's copy gave way to Y").isEqualTo(2);
+        // The server's answer to the pair reaches Y's client, port 40001, through B.
+        final byte[] data = "ok".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(b.send(io.fleet.director.packet.FrameWriter.frame().macs(RS1_MAC, CoreHarness.DIRECTOR_MAC).ip(RS1, LOCAL)
+            .tcp(8080, 30000, TcpHeader.ACK, 1, 2, data))).isEqualTo(Verdict.FORWARDED);
+        assertThat(ForwardingCoreGoldenTest.parse(b.only()).dstPort).isEqualTo(40001);
     }
 
     @Test
