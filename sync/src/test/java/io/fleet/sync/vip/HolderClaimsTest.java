@@ -16,8 +16,8 @@ class HolderClaimsTest
         // d1 (node id 7) and d3 (node id 3) both saw term 4 and both claim term 5.
         final FieldMap byD1 = HolderClaims.claim(FieldMap.EMPTY, "web", 5, "d1", "d2", 7);
         final FieldMap byD3 = HolderClaims.claim(FieldMap.EMPTY, "web", 5, "d3", "d2", 3);
-        final Claim a = HolderClaims.read(byD1.merge(byD3)).get("web");
-        final Claim b = HolderClaims.read(byD3.merge(byD1)).get("web");
+        final Claim a = HolderClaims.read(byD1.mergeData(byD3)).get("web");
+        final Claim b = HolderClaims.read(byD3.mergeData(byD1)).get("web");
         assertThat(a).isEqualTo(b);
         assertThat(a.holder()).as("the higher node id wins a tie").isEqualTo("d1");
         assertThat(a.term()).isEqualTo(5);
@@ -29,12 +29,12 @@ class HolderClaimsTest
     {
         final FieldMap old = HolderClaims.claim(FieldMap.EMPTY, "web", 5, "d1", null, 99);
         final FieldMap newer = HolderClaims.claim(FieldMap.EMPTY, "web", 6, "d2", "d1", 1);
-        assertThat(HolderClaims.read(old.merge(newer)).get("web").holder()).isEqualTo("d2");
-        assertThat(HolderClaims.read(newer.merge(old)).get("web").holder()).isEqualTo("d2");
+        assertThat(HolderClaims.read(old.mergeData(newer)).get("web").holder()).isEqualTo("d2");
+        assertThat(HolderClaims.read(newer.mergeData(old)).get("web").holder()).isEqualTo("d2");
         // A director that missed term 6 and claims 6 again from a stale view still converges with the others.
         final FieldMap stale = HolderClaims.claim(old, "web", 6, "d3", "d1", 2);
-        assertThat(HolderClaims.read(stale.merge(newer))).isEqualTo(HolderClaims.read(newer.merge(stale)));
-        assertThat(HolderClaims.read(stale.merge(newer)).get("web").holder()).isEqualTo("d3");
+        assertThat(HolderClaims.read(stale.mergeData(newer))).isEqualTo(HolderClaims.read(newer.mergeData(stale)));
+        assertThat(HolderClaims.read(stale.mergeData(newer)).get("web").holder()).isEqualTo("d3");
     }
 
     @Test
