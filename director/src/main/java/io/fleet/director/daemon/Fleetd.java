@@ -64,6 +64,10 @@ public final class Fleetd implements AutoCloseable
     public static final int EXIT_CONFIG = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleetd.class);
+    /** How long a preempting director waits for the old holder's release before it takes the group anyway. */
+    private static final long HANDOVER_TIMEOUT_NS = 1_000_000_000L;
+    /** How long a director holds back from retaking VIPs after a heal while its connection state catches up. */
+    private static final long CATCH_UP_AFTER_HEAL_TIMEOUT_NS = 15_000_000_000L;
 
     private final ClusterNode node;
     private final ProxyServer proxy;
@@ -165,6 +169,14 @@ public final class Fleetd implements AutoCloseable
         this.admin = startAdmin(config);
         this.vips = new ClusterVipService(self, vrrp.groups(), vrrp.stableAfterNs(), link, vrrp.announce(),
             vrrp.notifyScripts(), null, ClusterVipService.Tracking.none(), this::onRoleChange);
+        // One holder per group across the fleet, with or without preemption, and hand-backs that release before
+        // they take (docs/vrrp.md, "Shared holders").
+        vips.shareHolders(io.fleet.sync.vip.HolderRegister.start(node), HANDOVER_TIMEOUT_NS);
+        if (replicated != null)
+        {
+            // After a heal, retake VIPs only once the connections written on the other side are here.
+            vips.catchUpAfterHeal(replicated::caughtUpWith, CATCH_UP_AFTER_HEAL_TIMEOUT_NS);
+        }
         this.vipRunner = new AgentRunner("fleet-vrrp", vips, 10_000_000L).start();
         vips.wakeUp(vipRunner::wake);
         node.system().systemActorOf(ClusterMembership.create(ClusterMembership::hostPort, vips::onView),
