@@ -60,6 +60,7 @@ public final class ClusterVipService implements Agent
     private record ScriptsChanged(Map<String, Boolean> status) { }
     private record ClaimsChanged(Map<String, Claim> claims) { }
     private record GateDone(long generation) { }
+    private record RefreshDone(long generation) { }
 
     private final String self;
     private final Link link;
@@ -80,6 +81,8 @@ public final class ClusterVipService implements Agent
     private long catchUpTimeoutNs;
     private MembershipView lastView;
     private long gateGeneration;
+    private long refreshGeneration;
+    private boolean registerStale;
     private long gateDeadlineNs = Long.MAX_VALUE;
     private final Set<String> gatePeers = new HashSet<>();
 
@@ -188,10 +191,19 @@ public final class ClusterVipService implements Agent
             }
             else if (message instanceof GateDone d)
             {
-                if (d.generation() == gateGeneration && elector.holdBack() != Elector.HoldBack.NONE)
+                if (d.generation() == gateGeneration && !gatePeers.isEmpty())
                 {
-                    LOG.info("caught up with {} after the heal: may retake VIP groups", gatePeers);
-                    liftGate(nowNs);
+                    LOG.info("caught up with {} after the heal: may preempt again", gatePeers);
+                    gatePeers.clear();
+                    applyHoldBack(nowNs);
+                }
+            }
+            else if (message instanceof RefreshDone r)
+            {
+                if (r.generation() == refreshGeneration && registerStale)
+                {
+                    registerStale = false;
+                    applyHoldBack(nowNs);
                 }
             }
             else if (message instanceof HealthChanged h)
@@ -227,18 +239,21 @@ public final class ClusterVipService implements Agent
         }
         if (gateDeadlineNs != Long.MAX_VALUE && nowNs - gateDeadlineNs >= 0)
         {
-            LOG.warn("not caught up with {} {} ms after the heal: may retake VIP groups anyway", gatePeers,
+            LOG.warn("not caught up with {} {} ms after the heal: may preempt anyway", gatePeers,
                 catchUpTimeoutNs / 1_000_000L);
-            liftGate(nowNs);
+            gatePeers.clear();
+            applyHoldBack(nowNs);
             work++;
         }
         return work + announcer.doWork(nowNs);
     }
 
     /**
-     * Starts (or widens) the gate when this view brings back peers that were unreachable, or brings this director
-     * back from the minority side. Coming back from the minority with shared holders it also re-reads the register
-     * first (what it knew of the claims is from before the partition), and claims nothing until then.
+     * The gate after a heal: peers that come back (every reachable peer when this director comes back from the
+     * minority side) must have sent their state again before this director preempts anyone; a peer that drops out
+     * again leaves the gate (its state cannot come now, and waiting for it would block for the whole timeout).
+     * Coming back from the minority with shared holders it also re-reads the register and, until then, claims
+     * nothing (what it knew of the claims is from before the partition).
      */
     private void gateOnHeal(final MembershipView view, final long nowNs)
     {
@@ -258,39 +273,51 @@ public final class ClusterVipService implements Agent
                 back.add(node);
             }
         }
-        if (back.isEmpty() && !selfBack)
+        final boolean dropped = gatePeers.removeIf(node -> !view.isReachable(node));
+        final boolean widened = catchUp != null && gatePeers.addAll(back);
+        if (selfBack && register != null)
         {
-            return;
+            registerStale = true;
+            final long generation = ++refreshGeneration;
+            register.refresh().whenComplete((claims, failure) ->
+            {
+                inbox.add(new RefreshDone(generation));
+                wakeUp.run();
+            });
         }
-        final Elector.HoldBack level = selfBack && register != null ? Elector.HoldBack.ALL :
-            catchUp != null ? Elector.HoldBack.PREEMPTION : Elector.HoldBack.NONE;
-        if (level == Elector.HoldBack.NONE)
+        if (widened || dropped)
         {
-            return;
+            final long generation = ++gateGeneration;
+            if (widened)
+            {
+                gateDeadlineNs = nowNs + catchUpTimeoutNs;
+                LOG.info("{} back after a partition: no preemption until caught up with {}", selfBack ? "this director" :
+                    back.toString(), gatePeers);
+            }
+            if (!gatePeers.isEmpty())
+            {
+                catchUp.apply(Set.copyOf(gatePeers)).whenComplete((ok, failure) ->
+                {
+                    inbox.add(new GateDone(generation));
+                    wakeUp.run();
+                });
+            }
         }
-        final long generation = ++gateGeneration;
-        gatePeers.addAll(back);
-        gateDeadlineNs = nowNs + (catchUpTimeoutNs > 0 ? catchUpTimeoutNs : 5_000_000_000L);
-        final Elector.HoldBack current = elector.holdBack();
-        apply(elector.holdBack(current == Elector.HoldBack.ALL ? current : level, nowNs), nowNs);
-        LOG.info("{} back after a partition: holding back ({}) until caught up with {}", selfBack ? "this director" :
-            back.toString(), level, gatePeers);
-        final CompletableFuture<?> caught = catchUp == null ? CompletableFuture.completedFuture(null) :
-            catchUp.apply(Set.copyOf(gatePeers)).toCompletableFuture();
-        final CompletableFuture<?> reread = level == Elector.HoldBack.ALL ? register.refresh().toCompletableFuture() :
-            CompletableFuture.completedFuture(null);
-        CompletableFuture.allOf(caught, reread).whenComplete((ok, failure) ->
-        {
-            inbox.add(new GateDone(generation));
-            wakeUp.run();
-        });
+        applyHoldBack(nowNs);
     }
 
-    private void liftGate(final long nowNs)
+    private void applyHoldBack(final long nowNs)
     {
-        gateDeadlineNs = Long.MAX_VALUE;
-        gatePeers.clear();
-        apply(elector.holdBack(Elector.HoldBack.NONE, nowNs), nowNs);
+        if (gatePeers.isEmpty())
+        {
+            gateDeadlineNs = Long.MAX_VALUE;
+        }
+        final Elector.HoldBack level = registerStale ? Elector.HoldBack.ALL :
+            gatePeers.isEmpty() ? Elector.HoldBack.NONE : Elector.HoldBack.PREEMPTION;
+        if (level != elector.holdBack())
+        {
+            apply(elector.holdBack(level, nowNs), nowNs);
+        }
     }
 
     private boolean recomputeOwnHealth()
