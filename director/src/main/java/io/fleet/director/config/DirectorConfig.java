@@ -158,7 +158,11 @@ public final class DirectorConfig
         }
         if (!root.hasPath("services"))
         {
-            problems.add(file + ": services: missing (a list of virtual services)");
+            // A wire-mode director (VRRP only) forwards nothing: no services to list.
+            if (!(daemon && root.hasPath("director.mode") && "wire".equals(root.getValue("director.mode").unwrapped())))
+            {
+                problems.add(file + ": services: missing (a list of virtual services)");
+            }
         }
         else
         {
@@ -214,17 +218,18 @@ public final class DirectorConfig
     {
         unknownKeys(d, DIRECTOR, "director.");
         final String mode = d.containsKey("mode") ? string(d, "mode", "director") : (daemon ? "proxy" : "packet");
-        if (daemon && !Set.of("proxy", "pcap", "vxlan").contains(mode))
+        if (daemon && !Set.of("proxy", "pcap", "vxlan", "wire").contains(mode))
         {
-            problem(d.get("mode"), "director.mode", "must be proxy, pcap or vxlan (got '" + mode + "')");
+            problem(d.get("mode"), "director.mode", "must be proxy, pcap, vxlan or wire (got '" + mode + "')");
         }
         else if (!daemon && (d.containsKey("mode") || d.containsKey("interface") || d.containsKey("vxlan")))
         {
             problem(d.get("mode") != null ? d.get("mode") : d, "director.mode", "only a daemon's file has a mode and ports");
         }
-        if (daemon && "pcap".equals(mode) && !d.containsKey("interface"))
+        if (daemon && ("pcap".equals(mode) || "wire".equals(mode)) && !d.containsKey("interface"))
         {
-            problem(d, "director.interface", "missing: the NIC pcap mode captures on, e.g. eth1");
+            problem(d, "director.interface", "missing: the NIC " + mode + " mode " +
+                ("pcap".equals(mode) ? "captures on" : "speaks VRRP on") + ", e.g. eth1");
         }
         if (daemon && "vxlan".equals(mode))
         {
@@ -249,7 +254,8 @@ public final class DirectorConfig
             }
         }
         final Long mac = mac(d, "mac", "director");
-        if (mac == null && !d.containsKey("mac") && !"proxy".equals(mode))
+        // Wire mode (VRRP only, docs/vrrp.md) sends from the NIC's own MAC, read from sysfs.
+        if (mac == null && !d.containsKey("mac") && !"proxy".equals(mode) && !"wire".equals(mode))
         {
             problems.add(where(d) + ": director.mac: missing (the port's MAC, e.g. 02:00:00:00:00:01)");
         }

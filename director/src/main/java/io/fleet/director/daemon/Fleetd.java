@@ -64,6 +64,10 @@ public final class Fleetd implements AutoCloseable
     public static final int EXIT_CONFIG = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleetd.class);
+    /** How long a preempting director waits for the old holder's release before it takes the group anyway. */
+    private static final long HANDOVER_TIMEOUT_NS = 1_000_000_000L;
+    /** How long a director holds back from retaking VIPs after a heal while its connection state catches up. */
+    private static final long CATCH_UP_AFTER_HEAL_TIMEOUT_NS = 15_000_000_000L;
 
     private final ClusterNode node;
     private final ProxyServer proxy;
@@ -74,18 +78,22 @@ public final class Fleetd implements AutoCloseable
     private final ClusterVipService vips;
     private final AgentRunner vipRunner;
     private final Map<String, VipGroup> groups = new HashMap<>();
+    private final List<io.fleet.vrrp.wire.VrrpInstanceConfig> wireConfigs;
     private final String self;
     private final ServiceCatalog catalog;
     private final FleetdControl control;
     private final FleetdHealth health;
     private final AdminServer admin;
+    /** The VRRP wire instances beside the forwarding worker (pcap mode), or null. */
+    private final WireMain.Running wire;
 
     private Fleetd(final File file, final Validated validated) throws Exception
     {
         final Config config = validated.config();
         final ForwardingConfig forwarding = validated.forwarding();
         final VrrpSettings vrrp = validated.vrrp();
-        final String mode = config.hasPath("director.mode") ? config.getString("director.mode") : "proxy";
+        this.wireConfigs = vrrp.wireInstances();
+        final String mode = validated.mode();
         this.node = ClusterNode.start(config);
         this.self = node.self().host() + ":" + node.self().port();
         final List<Service> services = forwarding.services();
@@ -102,6 +110,7 @@ public final class Fleetd implements AutoCloseable
             this.core = null;
             this.worker = null;
             this.workerRunner = null;
+            this.wire = null;
             link = PortLink.none();
         }
         else
@@ -111,6 +120,14 @@ public final class Fleetd implements AutoCloseable
             for (final VipGroup g : vrrp.groups())
             {
                 for (final VipAddress a : g.addresses())
+                {
+                    elected.add(IpAddress.ofBytes(a.bytes()));
+                }
+            }
+            // Wire instances' VIPs too: the core answers for them only while their instance is master.
+            for (final io.fleet.vrrp.wire.VrrpInstanceConfig w : vrrp.wireInstances())
+            {
+                for (final VipAddress a : w.addresses())
                 {
                     elected.add(IpAddress.ofBytes(a.bytes()));
                 }
@@ -129,6 +146,9 @@ public final class Fleetd implements AutoCloseable
                 new BackoffIdleStrategy(100, 10, 1_000, 100_000), ex -> LOG.error("forwarding worker", ex), null, worker);
             org.agrona.concurrent.AgentRunner.startOnThread(workerRunner);
             link = new PortLink(forwarding.portMac(), port, worker);
+            this.wire = vrrp.wireInstances().isEmpty() ? null : WireMain.start(
+                new PcapWireLink(config.getString("director.interface"), PcapWireLink.ADVERTS_ONLY, link.macAddress()),
+                vrrp, vrrp.wireInstances(), this::onWireState);
             // A director that joins holds the fleet's live connections before it takes any VIP.
             try
             {
@@ -149,6 +169,14 @@ public final class Fleetd implements AutoCloseable
         this.admin = startAdmin(config);
         this.vips = new ClusterVipService(self, vrrp.groups(), vrrp.stableAfterNs(), link, vrrp.announce(),
             vrrp.notifyScripts(), null, ClusterVipService.Tracking.none(), this::onRoleChange);
+        // One holder per group across the fleet, with or without preemption, and hand-backs that release before
+        // they take (docs/vrrp.md, "Shared holders").
+        vips.shareHolders(io.fleet.sync.vip.HolderRegister.start(node), HANDOVER_TIMEOUT_NS);
+        if (replicated != null)
+        {
+            // After a heal, retake VIPs only once the connections written on the other side are here.
+            vips.catchUpAfterHeal(replicated::caughtUpWith, CATCH_UP_AFTER_HEAL_TIMEOUT_NS);
+        }
         this.vipRunner = new AgentRunner("fleet-vrrp", vips, 10_000_000L).start();
         vips.wakeUp(vipRunner::wake);
         node.system().systemActorOf(ClusterMembership.create(ClusterMembership::hostPort, vips::onView),
@@ -284,6 +312,27 @@ public final class Fleetd implements AutoCloseable
         return control;
     }
 
+    /**
+     * Runs on the wire vrrp thread (pcap mode): the core answers for the instance's VIPs while it is master; its
+     * port answers their ARP requests, the wire link sends the adverts and the gratuitous ARPs.
+     */
+    private void onWireState(final String instance, final io.fleet.vrrp.wire.VrrpState from, final io.fleet.vrrp.wire.VrrpState to)
+    {
+        final boolean hold = to == io.fleet.vrrp.wire.VrrpState.MASTER;
+        for (final io.fleet.vrrp.wire.VrrpInstanceConfig w : wireConfigs)
+        {
+            if (w.name().equals(instance))
+            {
+                for (final VipAddress a : w.addresses())
+                {
+                    final IpAddress vip = IpAddress.ofBytes(a.bytes());
+                    worker.submit(() -> core.hold(vip, hold));
+                }
+            }
+        }
+        println("STATE " + instance + " " + from + " " + to);
+    }
+
     /** Runs on the election's thread: bind or release the group's VIPs. */
     private void onRoleChange(final RoleChange change)
     {
@@ -347,6 +396,11 @@ public final class Fleetd implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        if (wire != null)
+        {
+            // Priority 0 adverts while the link is open: the other routers take over after their Skew_Time.
+            wire.close();
+        }
         if (admin != null)
         {
             admin.close();
@@ -368,7 +422,7 @@ public final class Fleetd implements AutoCloseable
     }
 
     /** A checked configuration, ready to start. */
-    record Validated(Config config, ForwardingConfig forwarding, VrrpSettings vrrp)
+    record Validated(Config config, ForwardingConfig forwarding, VrrpSettings vrrp, String mode)
     {
     }
 
@@ -403,7 +457,87 @@ public final class Fleetd implements AutoCloseable
             final int line = config.hasPath("fleet.vrrp") ? config.getValue("fleet.vrrp").origin().lineNumber() : -1;
             throw new ConfigException(List.of(file + (line > 0 ? ":" + line : "") + ": fleet.vrrp: " + ex.getMessage()));
         }
-        return new Validated(config, forwarding, vrrp);
+        final String mode = config.hasPath("director.mode") ? config.getString("director.mode") : "proxy";
+        final List<String> problems = wireProblems(file, config, forwarding, vrrp, mode);
+        if (!problems.isEmpty())
+        {
+            throw new ConfigException(problems);
+        }
+        return new Validated(config, forwarding, vrrp, mode);
+    }
+
+    /**
+     * What VRRP wire mode needs from the rest of the file: wire instances speak on {@code director.interface}, so
+     * they run only in wire mode (alone) or pcap mode (beside the forwarding worker, whose core answers ARP for what
+     * they hold: from the port MAC, so no virtual MAC there); a wire-mode director runs no cluster, so it has no
+     * cluster groups or services; and no address is elected both ways at once.
+     */
+    private static List<String> wireProblems(
+        final File file, final Config config, final ForwardingConfig forwarding, final VrrpSettings vrrp, final String mode)
+    {
+        final List<String> problems = new java.util.ArrayList<>();
+        final List<io.fleet.vrrp.wire.VrrpInstanceConfig> wire = vrrp.wireInstances();
+        final String wirePath = "fleet.vrrp.wire-instances";
+        if ("wire".equals(mode))
+        {
+            if (wire.isEmpty())
+            {
+                problems.add(at(file, config, "director.mode") + ": " + wirePath +
+                    ": empty (director.mode = wire runs only VRRP wire instances)");
+            }
+            if (!vrrp.groups().isEmpty())
+            {
+                problems.add(at(file, config, "fleet.vrrp.groups") + ": fleet.vrrp.groups: a wire-mode director joins " +
+                    "no cluster, so it cannot hold cluster groups (use director.mode = pcap for both)");
+            }
+            if (!forwarding.services().isEmpty())
+            {
+                problems.add(at(file, config, "services") + ": services: a wire-mode director forwards nothing " +
+                    "(use director.mode = pcap to forward beside its wire instances)");
+            }
+            return problems;
+        }
+        if (wire.isEmpty())
+        {
+            return problems;
+        }
+        if (!"pcap".equals(mode))
+        {
+            problems.add(at(file, config, wirePath) + ": " + wirePath + ": VRRP speaks on a NIC: only in director.mode " +
+                "wire or pcap (got " + mode + ")");
+            return problems;
+        }
+        final java.util.Set<VipAddress> clusterAddresses = new java.util.HashSet<>();
+        vrrp.groups().forEach(g -> clusterAddresses.addAll(g.addresses()));
+        final List<? extends Config> entries = config.getConfigList(wirePath);
+        for (int i = 0; i < wire.size(); i++)
+        {
+            final String where = line(file, entries.get(i).origin()) + ": " + wirePath + "[" + i + "]";
+            if (wire.get(i).useVirtualMac())
+            {
+                problems.add(where + ".use-virtual-mac: must be false in pcap mode (the forwarding core answers ARP " +
+                    "for the VIP from director.mac)");
+            }
+            for (final VipAddress a : wire.get(i).addresses())
+            {
+                if (clusterAddresses.contains(a))
+                {
+                    problems.add(where + ".addresses: " + a + " is also in a fleet.vrrp.groups entry: wire mode and " +
+                        "the cluster election must not run for the same VIP");
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static String at(final File file, final Config config, final String path)
+    {
+        return config.hasPath(path) ? line(file, config.getValue(path).origin()) : file.toString();
+    }
+
+    private static String line(final File file, final com.typesafe.config.ConfigOrigin origin)
+    {
+        return file + (origin != null && origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "");
     }
 
     /**
@@ -415,6 +549,11 @@ public final class Fleetd implements AutoCloseable
     public static Fleetd start(final File file)
     {
         final Validated v = validate(file);
+        if ("wire".equals(v.mode()))
+        {
+            throw new IllegalArgumentException(file + ": director.mode = wire runs without a cluster: start it with " +
+                "fleet run (Fleetd.main)");
+        }
         try
         {
             return new Fleetd(file, v);
@@ -465,6 +604,40 @@ public final class Fleetd implements AutoCloseable
         }
     }
 
+    /**
+     * {@code director.mode = wire}: only the VRRP wire instances on {@code director.interface} (no cluster, no
+     * forwarding), a director standing beside Keepalived nodes during a migration (docs/vrrp.md). Prints
+     * {@code READY <interface> <mac>} and {@code STATE <instance> <from> <to>}; SIGTERM sends priority 0 adverts
+     * (the backups take over after their Skew_Time) and exits 0.
+     */
+    private static void runWire(final Validated validated) throws InterruptedException
+    {
+        final String interfaceName = validated.config().getString("director.interface");
+        final WireMain.Running running;
+        try
+        {
+            running = WireMain.start(new PcapWireLink(interfaceName), validated.vrrp(), validated.vrrp().wireInstances(),
+                (instance, from, to) -> println("STATE " + instance + " " + from + " " + to));
+        }
+        catch (final Exception ex)
+        {
+            System.err.println("fleet run: cannot open director.interface " + interfaceName + ": " + ex.getMessage());
+            System.exit(1);
+            return;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            LOG.info("wire-mode director on {} stopping: priority 0 adverts", interfaceName);
+            running.close();
+            stopped.countDown();
+            Runtime.getRuntime().halt(0);
+        }, "fleet-shutdown"));
+        LOG.info("director up in wire mode on {}: {} VRRP instances", interfaceName, validated.vrrp().wireInstances().size());
+        println("READY " + interfaceName + " " + WireMain.mac(running.macAddress()));
+        stopped.await();
+    }
+
     public static void main(final String[] args) throws InterruptedException
     {
         if (args.length != 2 || !args[0].equals("--config"))
@@ -472,10 +645,17 @@ public final class Fleetd implements AutoCloseable
             System.err.println("usage: fleet run --config FILE");
             System.exit(EXIT_CONFIG);
         }
+        final File file = new File(args[1]);
         final Fleetd fleetd;
         try
         {
-            fleetd = start(new File(args[1]));
+            final Validated validated = validate(file);
+            if ("wire".equals(validated.mode()))
+            {
+                runWire(validated);
+                return;
+            }
+            fleetd = start(file);
         }
         catch (final ConfigException ex)
         {

@@ -24,6 +24,11 @@ final class PcapWireLink implements Link, AutoCloseable
     /** BPF: only what wire mode reads. */
     static final String FILTER = "arp or (ip proto 112) or (ip6 proto 112) or " +
         "(icmp6 and (ip6[40] == 135 or ip6[40] == 136))";
+    /**
+     * BPF beside a forwarding worker in pcap mode: only the adverts. The worker's own port answers ARP and neighbour
+     * solicitations for the VIPs its core holds, so wire mode must not answer them a second time.
+     */
+    static final String ADVERTS_ONLY = "(ip proto 112) or (ip6 proto 112)";
 
     private static final long IDLE_NS = 200_000L;
 
@@ -38,9 +43,18 @@ final class PcapWireLink implements Link, AutoCloseable
 
     PcapWireLink(final String interfaceName) throws Exception
     {
+        this(interfaceName, FILTER, readMac(interfaceName));
+    }
+
+    /**
+     * @param filter BPF of the frames wire mode reads ({@link #FILTER} alone, {@link #ADVERTS_ONLY} beside a worker).
+     * @param mac    the MAC adverts and announcements leave from when the instance uses no virtual MAC.
+     */
+    PcapWireLink(final String interfaceName, final String filter, final byte[] mac) throws Exception
+    {
         this.interfaceName = interfaceName;
-        this.mac = readMac(interfaceName);
-        this.port = new PcapPort(interfaceName, FILTER, 1 << 20);
+        this.mac = mac.clone();
+        this.port = new PcapPort(interfaceName, filter, 1 << 20);
         this.thread = new Thread(this::receiveLoop, "fleet-wire-rx-" + interfaceName);
         this.thread.setDaemon(true);
         this.thread.start();

@@ -105,6 +105,73 @@ public final class WireMain
             ex.origin().lineNumber() > 0 ? ":" + ex.origin().lineNumber() : "") + ": " + ex.getMessage()));
     }
 
+    /**
+     * Wire mode running on one link: the {@link WireNode} on its own vrrp thread. {@link #close} sends the priority 0
+     * adverts (through {@code WireNode.onClose}) while the link is still open, then closes the link.
+     */
+    static final class Running implements AutoCloseable
+    {
+        private final PcapWireLink link;
+        private final WireNode node;
+        private final AgentRunner runner;
+
+        private Running(final PcapWireLink link, final WireNode node, final AgentRunner runner)
+        {
+            this.link = link;
+            this.node = node;
+            this.runner = runner;
+        }
+
+        byte[] macAddress()
+        {
+            return link.macAddress();
+        }
+
+        WireNode node()
+        {
+            return node;
+        }
+
+        @Override
+        public void close()
+        {
+            try
+            {
+                runner.close();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            link.close();
+        }
+    }
+
+    /**
+     * Opens {@code link} and runs {@code instances} on it (what {@code WireMain} and {@code fleet run} in wire or
+     * pcap mode do). Every transition goes to {@code listener} (logged here too).
+     */
+    static Running start(
+        final PcapWireLink link, final VrrpSettings vrrp, final List<VrrpInstanceConfig> instances,
+        final WireNode.Listener listener)
+    {
+        final WireNode node = new WireNode(link, vrrp.announce(), instances, (instance, from, to) ->
+        {
+            LOG.info("VRRP instance {} {} -> {}", instance, from, to);
+            listener.onStateChange(instance, from, to);
+        });
+        node.startup(System.nanoTime());
+        final AgentRunner runner = new AgentRunner("fleet-vrrp-wire", node, 10_000_000L);
+        node.wakeUp(runner::wake);
+        runner.start();
+        return new Running(link, node, runner);
+    }
+
+    static String mac(final byte[] mac)
+    {
+        return String.format(Locale.ROOT, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    }
+
     public static void main(final String[] args) throws Exception
     {
         if (args.length != 2 || !args[0].equals("--config"))
@@ -134,34 +201,15 @@ public final class WireMain
             System.exit(1);
             return;
         }
-        final List<VrrpInstanceConfig> instances = settings.vrrp().wireInstances();
-        final WireNode node = new WireNode(link, settings.vrrp().announce(), instances, (instance, from, to) ->
-        {
-            LOG.info("VRRP instance {} {} -> {}", instance, from, to);
-            say("STATE " + instance + " " + from + " " + to);
-        });
-        node.startup(System.nanoTime());
-        final AgentRunner runner = new AgentRunner("fleet-vrrp-wire", node, 10_000_000L);
-        node.wakeUp(runner::wake);
-        runner.start();
+        final Running running = start(link, settings.vrrp(), settings.vrrp().wireInstances(),
+            (instance, from, to) -> say("STATE " + instance + " " + from + " " + to));
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            try
-            {
-                // Closing the runner runs WireNode.onClose: priority 0 adverts while the link is still open.
-                runner.close();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-            link.close();
+            running.close();
             stopped.countDown();
         }, "fleet-wire-shutdown"));
-        final byte[] mac = link.macAddress();
-        say(String.format(Locale.ROOT, "READY %s %02x:%02x:%02x:%02x:%02x:%02x", settings.interfaceName(),
-            mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]));
+        say("READY " + settings.interfaceName() + " " + mac(link.macAddress()));
         stopped.await();
     }
 

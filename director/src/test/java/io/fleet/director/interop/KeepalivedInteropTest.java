@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.fleet.director.daemon.WireMain;
+import io.fleet.director.daemon.Fleetd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Fleet in VRRP wire mode beside a real Keepalived (the Debian package), on one bridged segment in network
- * namespaces this test makes: Fleet ({@link WireMain}, priority 150) and Keepalived (priority 100) run VRID 51 with
+ * namespaces this test makes: Fleet (a real {@code fleet run} process, {@link Fleetd} with {@code director.mode = wire},
+ * started from the built classpath and stopped by PID; priority 150) and Keepalived (priority 100) run VRID 51 with
  * the same password and VIP. A third namespace, the client, asks who has the VIP (a ping after flushing its
  * neighbour table makes its kernel send the ARP request) and the MAC in its neighbour table says who answered.
  * <ol>
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *       Keepalived's MAC.</li>
  *   <li>Fleet started again: preempt, Fleet master, Keepalived back to backup, the client reaches Fleet's MAC.</li>
  *   <li>SIGTERM to Fleet: its priority 0 advert makes Keepalived master after its Skew_Time (0.61 s), well before the
- *       Master_Down_Interval.</li>
+ *       Master_Down_Interval, and {@code fleet run} exits 0.</li>
  * </ol>
  * Needs root, iproute2, keepalived and libpcap (skipped with the reason otherwise); every process is stopped by PID
  * and every namespace deleted afterwards, pass or fail.
@@ -62,7 +63,7 @@ class KeepalivedInteropTest
         assumeTrue(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libpcap.so.0.8")) ||
             Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libpcap.so.1")) ||
             Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libpcap.so.0.8")), "needs libpcap (Debian package libpcap0.8)");
-        final String prefix = "fkv" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
+        final String prefix = "v5-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
         final Path dir = Files.createTempDirectory("fleet-keepalived-");
         System.out.println("namespaces " + prefix + "-{sw,fleet,ka,client}, files in " + dir);
         try (Namespaces net = new Namespaces(prefix))
@@ -82,6 +83,7 @@ class KeepalivedInteropTest
                 "-p", dir.resolve("keepalived.pid").toString(), "-r", dir.resolve("vrrp.pid").toString()), keepalivedOut);
             Process fleet = startFleet(net, fleetConf);
             await("Fleet becomes master", 60_000, () -> fleetOut.contains("STATE VI_1 BACKUP MASTER"));
+            assertThat(fleetOut).as(report()).contains("READY eth0 " + FLEET_MAC);
             await("Keepalived enters BACKUP", 30_000, () -> keepalivedOut.stream().anyMatch(l -> l.contains("Entering BACKUP STATE")));
             // Longer than Keepalived's Master_Down_Interval: it stays backup only if it accepts Fleet's adverts.
             Thread.sleep(MASTER_DOWN_INTERVAL_MS + 1_000);
@@ -119,8 +121,8 @@ class KeepalivedInteropTest
             System.out.printf(Locale.ROOT, "SIGTERM to Fleet -> Keepalived holds the VIP: %d ms (Skew_Time %d ms)%n",
                 handoverMs, SKEW_TIME_MS);
             assertThat(fleet.waitFor(10, TimeUnit.SECONDS)).as(report()).isTrue();
-            // 128 + SIGTERM: the JVM ran its shutdown hook (the priority 0 advert) and exited as signalled.
-            assertThat(fleet.exitValue()).as(report()).isEqualTo(143);
+            // fleet run's shutdown hook sent the priority 0 advert and exits 0, as on any clean stop.
+            assertThat(fleet.exitValue()).as(report()).isEqualTo(0);
             assertThat(keepalivedOut).as(report()).anyMatch(l -> l.contains("received priority 0 advertisement"));
             assertThat(handoverMs).as(report()).isLessThan(MASTER_DOWN_INTERVAL_MS - 1_000);
             assertThat(whoAnswersArp(net)).as(report()).isEqualTo(KEEPALIVED_MAC);
@@ -140,8 +142,9 @@ class KeepalivedInteropTest
     private static String fleetConfig()
     {
         return String.join("\n",
-            "# Fleet's side of the interop test: VRRP v2 beside Keepalived, Keepalived's defaults (no vmac).",
-            "director.interface = eth0",
+            "# Fleet's side of the interop test: fleet run in wire mode, VRRP v2 beside Keepalived, Keepalived's",
+            "# defaults (no vmac).",
+            "director { mode = wire, interface = eth0 }",
             "fleet.vrrp.announce { count = 3, interval = 0ms, repeat-delay = 0s }",
             "fleet.vrrp.wire-instances = [ {",
             "  name = VI_1, version = 2, vrid = 51, priority = 150, advert-interval = 1s, preempt = true",
@@ -179,7 +182,7 @@ class KeepalivedInteropTest
     {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return net.start("fleet", List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-            WireMain.class.getName(), "--config", conf.toString()), fleetOut);
+            Fleetd.class.getName(), "--config", conf.toString()), fleetOut);
     }
 
     private static boolean keepalivedHoldsVip(final Namespaces net)

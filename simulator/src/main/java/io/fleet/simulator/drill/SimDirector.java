@@ -157,6 +157,12 @@ final class SimDirector implements FabricHost
         election = new ClusterVipService(self, groups, 1_000_000_000L, new FabricLink(),
             new AnnounceSettings(3, 20_000_000L, 0, 0), java.util.Map.of(), null, ClusterVipService.Tracking.none(),
             this::onRoleChange);
+        // As Fleetd: shared holders (release before take on a hand-back) and the catch-up gate after a heal.
+        election.shareHolders(io.fleet.sync.vip.HolderRegister.start(node), 1_000_000_000L);
+        if (replication != null)
+        {
+            election.catchUpAfterHeal(replication::caughtUpWith, 15_000_000_000L);
+        }
         electionRunner = new AgentRunner("sim-vrrp-" + name, election, 10_000_000L).start();
         election.wakeUp(electionRunner::wake);
         node.system().systemActorOf(ClusterMembership.create(ClusterMembership::hostPort, election::onView),

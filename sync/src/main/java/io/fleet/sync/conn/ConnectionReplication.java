@@ -130,6 +130,17 @@ public final class ConnectionReplication implements ConnectionSync
         return caughtUp;
     }
 
+    /**
+     * Completes once the peers at {@code hostPorts} ({@code host:port}) have each sent their whole state again (or
+     * left): after a partition heals, what they wrote meanwhile is then here. For the VIP election's gate.
+     */
+    public CompletionStage<Void> caughtUpWith(final java.util.Set<String> hostPorts)
+    {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        actor.tell(new ConnectionReplicator.CatchUpWith(java.util.Set.copyOf(hostPorts), done));
+        return done;
+    }
+
     /** Every live record this node holds, for tests and {@code fleet adm -c}. */
     public CompletionStage<Map<ByteKey, ConnectionReplica.Entry>> liveRecords()
     {

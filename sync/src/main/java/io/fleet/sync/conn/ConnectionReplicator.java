@@ -65,6 +65,10 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
     }
 
     /** Replies with every live record this node holds (tests, {@code fleet adm -c}). */
+    record CatchUpWith(java.util.Set<String> hostPorts, CompletableFuture<Void> done) implements Command
+    {
+    }
+
     record Snapshot(CompletableFuture<Map<ByteKey, ConnectionReplica.Entry>> reply) implements Command
     {
     }
@@ -146,6 +150,11 @@ final class ConnectionReplicator extends AbstractBehavior<ConnectionReplicator.C
             .onMessage(SelfIsUp.class, this::onSelfUp)
             .onMessage(MembershipChanged.class, this::onMembershipChanged)
             .onMessage(Snapshot.class, this::onSnapshot)
+            .onMessage(CatchUpWith.class, c ->
+            {
+                replicator.catchUpWith(c.hostPorts(), c.done());
+                return this;
+            })
             .build();
     }
 

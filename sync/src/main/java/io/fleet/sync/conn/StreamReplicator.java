@@ -132,6 +132,8 @@ final class StreamReplicator
     private long lastSeq;
     private long nextToken = 1;
     private int catchUpNeeded = -1;
+    /** After a heal (vrrp's gate): peers whose whole state is awaited, and who waits for them. */
+    private final List<Map.Entry<Set<String>, CompletableFuture<Void>>> healWaits = new ArrayList<>();
     private int digestCursor;
     private int pruneCursor;
 
@@ -185,9 +187,42 @@ final class StreamReplicator
         }
     }
 
+    /**
+     * After a partition heals: asks the peers at {@code hostPorts} ({@code host:port}) for their whole state, as on
+     * catch-up, and completes {@code done} once each has sent it completely or left. The election waits for this
+     * before it retakes a VIP, so that the records written on the other side are here first.
+     */
+    void catchUpWith(final Set<String> hostPorts, final CompletableFuture<Void> done)
+    {
+        final Set<String> waiting = new java.util.HashSet<>();
+        for (final String peer : peers)
+        {
+            if (hostPorts.contains(peer.substring(peer.indexOf('@') + 1)))
+            {
+                waiting.add(peer);
+                if (!transferPendingTo(peer, true))
+                {
+                    requestState(peer);
+                }
+            }
+        }
+        if (waiting.isEmpty())
+        {
+            done.complete(null);
+            return;
+        }
+        healWaits.add(Map.entry(waiting, done));
+    }
+
+    private void healed(final String address)
+    {
+        healWaits.removeIf(w -> w.getKey().remove(address) && w.getKey().isEmpty() && w.getValue().complete(null));
+    }
+
     /** The member at {@code address} with writer id {@code peerNodeId} left the cluster: forget its stream. */
     void peerRemoved(final String address, final int peerNodeId)
     {
+        healed(address);
         peers.remove(address);
         inbound.remove(peerNodeId);
         transfers.values().removeIf(t -> t.address.equals(address));
@@ -452,6 +487,10 @@ final class StreamReplicator
             return;
         }
         in.waiting = false;
+        if (t.catchUp)
+        {
+            healed(t.address);
+        }
         if (t.catchUp && !isCaughtUp())
         {
             caughtUpFrom.add(t.address);

@@ -1,12 +1,19 @@
 package io.fleet.vrrp.cluster;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
+import io.fleet.sync.vip.Claim;
+import io.fleet.sync.vip.HolderRegister;
 import io.fleet.vrrp.agent.Agent;
 import io.fleet.vrrp.announce.AnnounceSettings;
 import io.fleet.vrrp.announce.Announcer;
@@ -35,6 +42,8 @@ import io.fleet.vrrp.track.TrackScript;
  */
 public final class ClusterVipService implements Agent
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterVipService.class);
+
     /** How this director's own health is tracked and published. */
     public record Tracking(
         List<GroupTracking> groups, Map<String, TrackScript> scripts, LinkState links, long interfacePollNs,
@@ -49,6 +58,9 @@ public final class ClusterVipService implements Agent
     private record ViewChanged(MembershipView view) { }
     private record HealthChanged(String node, NodeHealth health) { }
     private record ScriptsChanged(Map<String, Boolean> status) { }
+    private record ClaimsChanged(Map<String, Claim> claims) { }
+    private record GateDone(long generation) { }
+    private record RefreshDone(long generation) { }
 
     private final String self;
     private final Link link;
@@ -64,6 +76,15 @@ public final class ClusterVipService implements Agent
     private NodeHealth ownHealth = NodeHealth.HEALTHY;
     private long nextInterfacePollNs;
     private volatile Runnable wakeUp = () -> { };
+    private HolderRegister register;
+    private Function<Set<String>, CompletionStage<?>> catchUp;
+    private long catchUpTimeoutNs;
+    private MembershipView lastView;
+    private long gateGeneration;
+    private long refreshGeneration;
+    private boolean registerStale;
+    private long gateDeadlineNs = Long.MAX_VALUE;
+    private final Set<String> gatePeers = new HashSet<>();
 
     /**
      * @param scripts  runs notify hooks (and the track scripts); may be null when no hook is configured.
@@ -83,6 +104,34 @@ public final class ClusterVipService implements Agent
         this.tracking = tracking;
         this.listener = listener;
         link.receiver(announcer);
+    }
+
+    /**
+     * Shares the holders through {@code register} (sync's replicated register): every director then converges on one
+     * holder per group, with or without preemption, and a preempting director takes a group only once the old holder
+     * has released it (or after {@code handoverTimeoutNs}). Call before the vrrp thread starts.
+     */
+    public void shareHolders(final HolderRegister register, final long handoverTimeoutNs)
+    {
+        this.register = register;
+        elector.shareHolders(handoverTimeoutNs);
+        register.addListener(claims ->
+        {
+            inbox.add(new ClaimsChanged(claims));
+            wakeUp.run();
+        });
+        inbox.add(new ClaimsChanged(register.claims()));
+    }
+
+    /**
+     * Gates retaking VIPs after a heal: when peers come back (or this director comes back from the minority side),
+     * it takes no group by preemption until {@code catchUp} (given their node ids) completes — its connection state
+     * has caught up with theirs — or {@code timeoutNs} has passed. Call before the vrrp thread starts.
+     */
+    public void catchUpAfterHeal(final Function<Set<String>, CompletionStage<?>> catchUp, final long timeoutNs)
+    {
+        this.catchUp = catchUp;
+        this.catchUpTimeoutNs = timeoutNs;
     }
 
     public void wakeUp(final Runnable wakeUp)
@@ -133,7 +182,29 @@ public final class ClusterVipService implements Agent
             work++;
             if (message instanceof ViewChanged v)
             {
+                gateOnHeal(v.view(), nowNs);
                 apply(elector.onView(v.view(), nowNs), nowNs);
+            }
+            else if (message instanceof ClaimsChanged c)
+            {
+                apply(elector.onClaims(c.claims(), nowNs), nowNs);
+            }
+            else if (message instanceof GateDone d)
+            {
+                if (d.generation() == gateGeneration && !gatePeers.isEmpty())
+                {
+                    LOG.info("caught up with {} after the heal: may preempt again", gatePeers);
+                    gatePeers.clear();
+                    applyHoldBack(nowNs);
+                }
+            }
+            else if (message instanceof RefreshDone r)
+            {
+                if (r.generation() == refreshGeneration && registerStale)
+                {
+                    registerStale = false;
+                    applyHoldBack(nowNs);
+                }
             }
             else if (message instanceof HealthChanged h)
             {
@@ -166,7 +237,87 @@ public final class ClusterVipService implements Agent
             apply(elector.onTime(nowNs), nowNs);
             work++;
         }
+        if (gateDeadlineNs != Long.MAX_VALUE && nowNs - gateDeadlineNs >= 0)
+        {
+            LOG.warn("not caught up with {} {} ms after the heal: may preempt anyway", gatePeers,
+                catchUpTimeoutNs / 1_000_000L);
+            gatePeers.clear();
+            applyHoldBack(nowNs);
+            work++;
+        }
         return work + announcer.doWork(nowNs);
+    }
+
+    /**
+     * The gate after a heal: peers that come back (every reachable peer when this director comes back from the
+     * minority side) must have sent their state again before this director preempts anyone; a peer that drops out
+     * again leaves the gate (its state cannot come now, and waiting for it would block for the whole timeout).
+     * Coming back from the minority with shared holders it also re-reads the register and, until then, claims
+     * nothing (what it knew of the claims is from before the partition).
+     */
+    private void gateOnHeal(final MembershipView view, final long nowNs)
+    {
+        final MembershipView before = lastView;
+        lastView = view;
+        if (before == null || (catchUp == null && register == null))
+        {
+            return;
+        }
+        final boolean selfBack = !before.selfMayHold() && view.selfMayHold();
+        final Set<String> back = new HashSet<>();
+        for (final String node : view.members())
+        {
+            if (!node.equals(self) && view.isReachable(node) &&
+                (selfBack || (before.members().contains(node) && !before.isReachable(node))))
+            {
+                back.add(node);
+            }
+        }
+        final boolean dropped = gatePeers.removeIf(node -> !view.isReachable(node));
+        final boolean widened = catchUp != null && gatePeers.addAll(back);
+        if (selfBack && register != null)
+        {
+            registerStale = true;
+            final long generation = ++refreshGeneration;
+            register.refresh().whenComplete((claims, failure) ->
+            {
+                inbox.add(new RefreshDone(generation));
+                wakeUp.run();
+            });
+        }
+        if (widened || dropped)
+        {
+            final long generation = ++gateGeneration;
+            if (widened)
+            {
+                gateDeadlineNs = nowNs + catchUpTimeoutNs;
+                LOG.info("{} back after a partition: no preemption until caught up with {}", selfBack ? "this director" :
+                    back.toString(), gatePeers);
+            }
+            if (!gatePeers.isEmpty())
+            {
+                catchUp.apply(Set.copyOf(gatePeers)).whenComplete((ok, failure) ->
+                {
+                    inbox.add(new GateDone(generation));
+                    wakeUp.run();
+                });
+            }
+        }
+        applyHoldBack(nowNs);
+    }
+
+    private void applyHoldBack(final long nowNs)
+    {
+        if (gatePeers.isEmpty())
+        {
+            gateDeadlineNs = Long.MAX_VALUE;
+        }
+        final Elector.HoldBack level = registerStale ? Elector.HoldBack.ALL :
+            gatePeers.isEmpty() ? Elector.HoldBack.NONE : Elector.HoldBack.PREEMPTION;
+        if (level != elector.holdBack())
+        {
+            apply(elector.holdBack(level, nowNs), nowNs);
+        }
     }
 
     private boolean recomputeOwnHealth()
@@ -183,6 +334,26 @@ public final class ClusterVipService implements Agent
     }
 
     private void apply(final List<RoleChange> changes, final long nowNs)
+    {
+        applyRoles(changes, nowNs);
+        // After the roles: a release is acknowledged only once this director no longer answers for the VIP.
+        if (register != null)
+        {
+            for (final Elector.RegisterWrite w : elector.drainWrites())
+            {
+                if (w.release())
+                {
+                    register.released(w.group(), w.term(), self);
+                }
+                else
+                {
+                    register.claim(w.group(), w.term(), self, w.from());
+                }
+            }
+        }
+    }
+
+    private void applyRoles(final List<RoleChange> changes, final long nowNs)
     {
         for (final RoleChange c : changes)
         {
@@ -212,6 +383,10 @@ public final class ClusterVipService implements Agent
     public long nextDeadlineNs()
     {
         long deadline = nextInterfacePollNs;
+        if (gateDeadlineNs != Long.MAX_VALUE && gateDeadlineNs - deadline < 0)
+        {
+            deadline = gateDeadlineNs;
+        }
         for (final long d : new long[]{elector.nextDeadlineNs(), announcer.nextDeadlineNs()})
         {
             if (d != Long.MAX_VALUE && d - deadline < 0)
