@@ -1656,30 +1656,45 @@ public final class ForwardingCore
     }
 
     /**
-     * Removes an entry that still holds the FULLNAT reply tuple (server, local pair) a newer record now uses. The director
-     * that owns the pair reused it, so its last connection is over there; an entry here can outlive it when this
-     * director's copy kept a later expiry than the owner's (a closing connection), and two entries on one reply
-     * tuple send the server's answers to the wrong client.
+     * Settles a clash on a FULLNAT reply tuple (real server, local address and port) before a replicated connection
+     * takes it: two entries on one tuple would send the server's answers to the wrong client. A clash happens when
+     * this director's copy of a closing connection outlives the entry at the director that owns the pair (which then
+     * reused it), and records do not arrive in the order they were written (a catch-up transfer goes bucket by
+     * bucket). The live connection keeps the tuple and the closing one gives way; between two of a kind the newer
+     * record wins (or, with overlapping port ranges between directors, the clash is real and counted).
+     *
+     * @return whether the record may take the tuple; false when it is the closing copy of a connection that is over.
      */
-    private void evictStaleHolderOfPair(
-        final ConnectionTable table, final boolean v6, final int protocol, final int[] rs, final int rsPort,
-        final int[] local, final int localPort)
+    private boolean claimReplyTuple(final ConnectionTable table, final boolean v6, final ConnectionRecord.View r, final int[] rs)
     {
         if (v6)
         {
-            replyKey.set6(protocol, rs[0], rs[1], rs[2], rs[3], rsPort, local[0], local[1], local[2], local[3], localPort);
+            replyKey.set6(r.protocol(), rs[0], rs[1], rs[2], rs[3], r.rsPort(), r.local(0), r.local(1), r.local(2), r.local(3),
+                r.localPort());
         }
         else
         {
-            replyKey.ipv4(protocol, rs[3], rsPort, local[3], localPort);
+            replyKey.ipv4(r.protocol(), rs[3], r.rsPort(), r.local(3), r.localPort());
         }
-        final int stale = table.findReply(replyKey);
-        if (stale != ConnectionTable.NONE)
+        final int holder = table.findReply(replyKey);
+        if (holder == ConnectionTable.NONE)
         {
-            unbind(table, stale);
-            table.remove(stale);
-            counters.fullnatPairTakenOver();
+            return true;
         }
+        counters.fullnatPairTakenOver();
+        if (r.protocol() == PROTO_TCP && closing(r.state()) && !closing(table.state(holder)))
+        {
+            return false;
+        }
+        unbind(table, holder);
+        table.remove(holder);
+        return true;
+    }
+
+    private static boolean closing(final int tcpState)
+    {
+        return tcpState == TcpState.FIN_WAIT || tcpState == TcpState.TIME_WAIT || tcpState == TcpState.CLOSE
+            || tcpState == TcpState.CLOSE_WAIT || tcpState == TcpState.LAST_ACK;
     }
 
     /** Gives back what a connection entry holds: its server's count, its FULLNAT local pair, its template's count. */
@@ -1793,6 +1808,12 @@ public final class ForwardingCore
             e = ConnectionTable.NONE;
             counters.remoteRemapped();
         }
+        if (e == ConnectionTable.NONE && !r.template() && r.method() == ForwardingMethod.FULLNAT.ordinal()
+            && !claimReplyTuple(table, v6, r, d.address))
+        {
+            counters.remoteApplied();
+            return;
+        }
         if (e == ConnectionTable.NONE)
         {
             e = r.template() ? table.insertTemplate(key, r.vipPort(), expiryNs) : table.insert(key, expiryNs);
@@ -1817,7 +1838,6 @@ public final class ForwardingCore
                     {
                         words[i] = r.local(i);
                     }
-                    evictStaleHolderOfPair(table, v6, r.protocol(), d.address, r.rsPort(), words, r.localPort());
                     table.bindReverse(e, d.address, r.rsPort(), words, r.localPort());
                     // The pair is this director's too from now on (addresses are shared by the fleet).
                     final LocalPortPool pool = v6 ? pool6 : pool4;

@@ -238,6 +238,36 @@ class ForwardingCoreSyncTest
     }
 
     @Test
+    void theLiveConnectionShouldKeepItsReplyTupleWhenAClosingCopyArrivesAfterIt()
+    {
+        // A catch-up transfer goes bucket by bucket, not in the order records were written: the closing copy of X can
+        // come after the record of Y that reused X's pair. The live connection keeps the tuple.
+        final CoreHarness a = fullNatDirector(30000, 30001);
+        final CoreHarness c = fullNatDirector(30100, 30199);
+        c.send(fromClient(CLIENT, VIP).tcp(39000, 80, TcpHeader.SYN, 1, 0, new byte[0])); // C knows the client's MAC
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        a.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.FIN | TcpHeader.ACK, 2, 1, new byte[0]));
+        final List<byte[]> xChanges = drain(a, ForwardingCore.EVENT_CHANGED);
+        final byte[] closingX = xChanges.get(xChanges.size() - 1);
+        a.advance(2L * 60 * 1_000_000_000L);
+        a.send(fromClient(CLIENT, VIP).tcp(39999, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        a.send(fromClient(CLIENT, VIP).tcp(40001, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        a.send(fromClient(CLIENT, VIP).tcp(40001, 80, TcpHeader.ACK, 2, 1, new byte[0]));
+        assertThat(ForwardingCoreGoldenTest.parse(a.only()).srcPort).isEqualTo(30000);
+        final List<byte[]> yChanges = drain(a, ForwardingCore.EVENT_CHANGED);
+        final byte[] y = yChanges.get(yChanges.size() - 1);
+
+        c.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(y), 0, y.length);
+        c.core.remote().write(ForwardingCore.REMOTE_RECORD, new UnsafeBuffer(closingX), 0, closingX.length);
+        c.core.poll(c.nowNs);
+        assertThat(c.core.counters().fullnatPairsTakenOver()).isEqualTo(1);
+        final byte[] data = "ok".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(c.send(io.fleet.director.packet.FrameWriter.frame().macs(RS1_MAC, CoreHarness.DIRECTOR_MAC).ip(RS1, LOCAL)
+            .tcp(8080, 30000, TcpHeader.ACK, 1, 2, data))).isEqualTo(Verdict.FORWARDED);
+        assertThat(ForwardingCoreGoldenTest.parse(c.only()).dstPort).as("Y's client, not X's").isEqualTo(40001);
+    }
+
+    @Test
     void shouldRejectRecordsForUnknownServicesAndCountThem()
     {
         final CoreHarness a = director(ForwardingMethod.DR);
