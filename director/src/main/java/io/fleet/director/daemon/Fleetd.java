@@ -62,6 +62,12 @@ public final class Fleetd implements AutoCloseable
 {
     /** Exit code for a configuration that cannot be used. */
     public static final int EXIT_CONFIG = 2;
+    /**
+     * The cluster removed this director (downed by the split brain resolver, or it could not rejoin): its ActorSystem
+     * is gone and cannot come back in this process, so it exits for the service manager to start a fresh one.
+     */
+    public static final int EXIT_DOWNED = 3;
+    private static volatile int exitCode;
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleetd.class);
     /** How long a preempting director waits for the old holder's release before it takes the group anyway. */
@@ -369,9 +375,18 @@ public final class Fleetd implements AutoCloseable
         println("ROLE " + change.group() + " " + change.to() + " " + self);
     }
 
+    private volatile boolean closing;
+
+    /** Completes when this director's cluster node is gone (downed, or stopped by {@link #close}). */
+    java.util.concurrent.CompletionStage<?> whenRemoved()
+    {
+        return node.system().getWhenTerminated();
+    }
+
     @Override
     public void close()
     {
+        closing = true;
         LOG.info("director {} stopping: releasing VIPs, leaving the cluster", self);
         for (final VipGroup g : groups.values())
         {
@@ -669,8 +684,21 @@ public final class Fleetd implements AutoCloseable
             fleetd.close();
             stopped.countDown();
             // A stop by SIGTERM is the normal way out (systemd, kill): exit 0, not the JVM's 143.
-            Runtime.getRuntime().halt(0);
+            Runtime.getRuntime().halt(exitCode);
         }, "fleet-shutdown"));
+        fleetd.whenRemoved().thenRun(() ->
+        {
+            if (!fleetd.closing)
+            {
+                LOG.error("director {} was removed from the cluster (downed); exiting with {} so that the service manager "
+                    + "starts a fresh director, which rejoins and catches up", fleetd.self, EXIT_DOWNED);
+                println("DOWNED " + fleetd.self);
+                exitCode = EXIT_DOWNED;
+                // Not on the terminating system's thread: System.exit waits for the shutdown hook.
+                final Thread exit = new Thread(() -> System.exit(EXIT_DOWNED), "fleet-downed-exit");
+                exit.start();
+            }
+        });
         onSighup(fleetd);
         println("READY " + fleetd.self);
         stopped.await();

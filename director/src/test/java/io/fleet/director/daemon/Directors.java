@@ -110,6 +110,13 @@ final class Directors implements AutoCloseable
         }
     }
 
+    /** Waits for director {@code index} to exit on its own; its exit code, or null on timeout. */
+    Integer awaitExit(final int index, final long timeoutMs) throws InterruptedException
+    {
+        final Process p = processes.get(index);
+        return p.waitFor(timeoutMs, TimeUnit.MILLISECONDS) ? p.exitValue() : null;
+    }
+
     /** SIGTERM and wait: the director leaves the cluster and its durable catalog is closed cleanly. */
     void stop(final int index) throws InterruptedException
     {
