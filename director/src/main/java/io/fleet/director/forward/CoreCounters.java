@@ -17,6 +17,7 @@ public final class CoreCounters
     private long remoteRecordsRejected;
     private long remoteRecordsRemapped;
     private long fullnatPairsTakenOver;
+    private long connectionsReused;
     private long neighbourRequests;
 
     void count(final Verdict v)
@@ -62,6 +63,11 @@ public final class CoreCounters
     void fullnatPairTakenOver()
     {
         fullnatPairsTakenOver++;
+    }
+
+    void connectionReused()
+    {
+        connectionsReused++;
     }
 
     void neighbourRequest()
@@ -114,6 +120,12 @@ public final class CoreCounters
     public long fullnatPairsTakenOver()
     {
         return fullnatPairsTakenOver;
+    }
+
+    /** SYNs on the 5-tuple of a closing connection, scheduled afresh (IPVS's conn_reuse_mode 1). */
+    public long connectionsReused()
+    {
+        return connectionsReused;
     }
 
     public long neighbourRequests()

@@ -803,6 +803,16 @@ public final class ForwardingCore
         }
         fillKey(key, pkt.l4Protocol);
         int e = table.find(key);
+        if (e != ConnectionTable.NONE && pkt.l4Protocol == PROTO_TCP && closing(table.state(e))
+            && (pkt.tcpFlags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN)
+        {
+            // A new connection on the 5-tuple of one that is closing (IPVS's conn_reuse_mode 1): schedule it afresh
+            // rather than reuse the old server and FULLNAT pair, whose old connection may still linger there.
+            unbind(table, e);
+            table.remove(e);
+            e = ConnectionTable.NONE;
+            counters.connectionReused();
+        }
         if (e != ConnectionTable.NONE)
         {
             rememberFragment(table, e, v6, nowNs);

@@ -268,6 +268,28 @@ class ForwardingCoreSyncTest
     }
 
     @Test
+    void aSynOnAClosingConnectionsTupleShouldBeScheduledAfresh()
+    {
+        // IPVS's conn_reuse_mode 1: the client reuses its port while the old entry is closing (here a replicated copy
+        // that outlived the connection); the new connection must not inherit the old server and FULLNAT pair.
+        final CoreHarness b = director(ForwardingMethod.FULLNAT);
+        b.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 1, 0, new byte[0]));
+        final io.fleet.director.packet.ParsedPacket first = ForwardingCoreGoldenTest.parse(b.only());
+        assertThat(first.dst3).isEqualTo(RS1.ipv4());
+        b.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.FIN | TcpHeader.ACK, 2, 1, new byte[0]));
+        assertThat(b.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 900, 0, new byte[0]))).isEqualTo(Verdict.FORWARDED);
+        final io.fleet.director.packet.ParsedPacket again = ForwardingCoreGoldenTest.parse(b.only());
+        assertThat(again.dst3).as("rr's next server, not the old mapping").isEqualTo(RS2.ipv4());
+        assertThat(again.srcPort).as("a fresh local pair").isNotEqualTo(first.srcPort);
+        assertThat(b.core.counters().connectionsReused()).isEqualTo(1);
+        assertThat(b.core.table(false).size()).isEqualTo(1);
+        // A retransmitted SYN of a live connection keeps its mapping.
+        assertThat(b.send(fromClient(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN, 900, 0, new byte[0]))).isEqualTo(Verdict.FORWARDED);
+        assertThat(ForwardingCoreGoldenTest.parse(b.only()).dst3).isEqualTo(RS2.ipv4());
+        assertThat(b.core.counters().connectionsReused()).isEqualTo(1);
+    }
+
+    @Test
     void shouldRejectRecordsForUnknownServicesAndCountThem()
     {
         final CoreHarness a = director(ForwardingMethod.DR);
